@@ -1,0 +1,151 @@
+#include "broker/broker.hpp"
+
+#include "log/logger.hpp"
+
+#include <berth/abi/berth_store.h>
+#include <berth/abi/berth_transport.h>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <thread>
+
+namespace berth::kernel::broker {
+namespace {
+
+log::logger_ptr logger() { return log::module("broker"); }
+
+std::uint64_t monotonic_ns() {
+  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                        std::chrono::steady_clock::now().time_since_epoch())
+                                        .count());
+}
+
+}  // namespace
+
+broker::broker(composition plan)
+    : plan_(std::move(plan)),
+      // Deferred work is light (timers, housekeeping): one thread per core, at most two.
+      scheduler_(std::clamp(std::thread::hardware_concurrency(), 1u, 2u)),
+      services_{metrics_, scheduler_, plan_.config.broker.name,
+                plan_.config.broker.data_dir.string()} {
+  start_failures_metric_ =
+      metrics_
+          .add(metrics::metric_type::counter, "berth_plugin_start_failures_total",
+               "Plugin instances that failed to start and were disabled (on_start_error = "
+               "\"disable\")",
+               {})
+          .value();
+}
+
+broker::~broker() { stop(); }
+
+result<void> broker::start() {
+  auto locked = data_dir_lock::acquire(plan_.config.broker.data_dir);
+  if (!locked) return boost::outcome_v2::failure(locked.error());
+  lock_.emplace(std::move(locked).value());
+
+  if (auto made = create_instances(); !made) {
+    stop();
+    return made;
+  }
+  if (auto started = start_transports(); !started) {
+    stop();
+    return started;
+  }
+  running_ = true;
+  logger()->info("berthd '{}' started: data_dir={}, {} plugin instance(s), {} transport(s)",
+                 plan_.config.broker.name, plan_.config.broker.data_dir.string(),
+                 instances_.size(), started_transports_.size());
+  if (started_transports_.empty()) {
+    logger()->warn("no [[transport]] is configured: this broker accepts no connections");
+  }
+  return success();
+}
+
+result<void> broker::create_instances() {
+  for (const resolved_plugin& p : plan_.plugins) {
+    plugin_host::plugin_instance::settings settings{p.table.id, p.table.log_level, p.config};
+    auto made = plugin_host::plugin_instance::create(p.library, std::move(settings), services_);
+    if (made) {
+      instances_.push_back(std::move(made).value());
+      continue;
+    }
+    if (p.table.on_start_error == config::start_error_policy::disable) {
+      logger()->warn("{} (disabled: on_start_error = \"disable\")", made.error().message);
+      metrics_.add(start_failures_metric_, 1);
+      continue;
+    }
+    return boost::outcome_v2::failure(made.error());
+  }
+  return success();
+}
+
+result<void> broker::start_transports() {
+  for (const auto& instance : instances_) {
+    if (instance->kind() != config::plugin_kind::transport) continue;
+    const auto& ops = instance->ops<berth_transport_ops>();
+    std::array<char, 1024> message{};
+    berth_errbuf err{message.data(), message.size()};
+    const berth_status status = ops.start(instance->handle(), &err);
+    if (status != BERTH_OK) {
+      const std::string text = fmt::format("transport '{}' ({}) failed to start: {}", instance->id(),
+                                           instance->plugin().path().string(),
+                                           message[0] != '\0' ? message.data() : "no reason given");
+      const auto& table = std::find_if(plan_.plugins.begin(), plan_.plugins.end(),
+                                       [&](const resolved_plugin& p) { return p.table.id == instance->id(); })
+                              ->table;
+      if (table.on_start_error == config::start_error_policy::disable) {
+        logger()->warn("{} (disabled: on_start_error = \"disable\")", text);
+        metrics_.add(start_failures_metric_, 1);
+        continue;
+      }
+      return failure(status, text);
+    }
+    started_transports_.push_back(instance);
+    std::array<char, 256> endpoint{};
+    if (ops.endpoint(instance->handle(), endpoint.data(), endpoint.size()) == BERTH_OK) {
+      endpoints_.emplace_back(instance->id(), endpoint.data());
+      logger()->info("transport '{}' listening on {}", instance->id(), endpoint.data());
+    }
+  }
+  return success();
+}
+
+void broker::stop_transports() {
+  const auto deadline = monotonic_ns() + static_cast<std::uint64_t>(
+                                             plan_.config.broker.shutdown_timeout.count());
+  for (auto it = started_transports_.rbegin(); it != started_transports_.rend(); ++it) {
+    (*it)->ops<berth_transport_ops>().stop((*it)->handle(), deadline);
+    logger()->info("transport '{}' stopped", (*it)->id());
+  }
+  started_transports_.clear();
+}
+
+void broker::sync_store() {
+  for (const auto& instance : instances_) {
+    if (instance->kind() != config::plugin_kind::store) continue;
+    std::array<char, 1024> message{};
+    berth_errbuf err{message.data(), message.size()};
+    if (instance->ops<berth_store_ops>().sync(instance->handle(), &err) != BERTH_OK) {
+      logger()->error("store '{}' failed to sync at shutdown: {}", instance->id(), message.data());
+    }
+  }
+}
+
+void broker::stop() {
+  const bool was_running = running_;
+  running_ = false;
+  stop_transports();
+  sync_store();
+  while (!instances_.empty()) {  // reverse creation order
+    instances_.pop_back();
+  }
+  scheduler_.shutdown();
+  lock_.reset();
+  if (was_running) logger()->info("berthd '{}' stopped", plan_.config.broker.name);
+}
+
+}  // namespace berth::kernel::broker

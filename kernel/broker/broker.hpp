@@ -1,0 +1,57 @@
+// The running broker: kernel services plus the plugin instances of one composition, created
+// in order and torn down in reverse. A failure while starting tears down whatever was made,
+// so nothing ever runs half-configured.
+#pragma once
+
+#include "broker/composition.hpp"
+#include "broker/data_dir_lock.hpp"
+#include "executor/scheduler.hpp"
+#include "metrics/registry.hpp"
+#include "plugin_host/instance.hpp"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace berth::kernel::broker {
+
+class broker {
+ public:
+  explicit broker(composition plan);
+  ~broker();
+  broker(const broker&) = delete;
+  broker& operator=(const broker&) = delete;
+
+  // Lock the data directory, create every instance, start every transport. On failure, all
+  // that was made is torn down again and the error says what failed.
+  result<void> start();
+  // Graceful shutdown: transports stop accepting and drain, the store syncs, instances are
+  // destroyed in reverse order. Idempotent.
+  void stop();
+
+  [[nodiscard]] metrics::registry& metrics() { return metrics_; }
+  // "id=endpoint" of every started transport.
+  [[nodiscard]] const std::vector<std::pair<std::string, std::string>>& endpoints() const {
+    return endpoints_;
+  }
+
+ private:
+  result<void> create_instances();
+  result<void> start_transports();
+  void stop_transports();
+  void sync_store();
+
+  composition plan_;
+  metrics::registry metrics_;
+  executor::scheduler scheduler_;
+  plugin_host::host_services services_;
+  std::optional<data_dir_lock> lock_;
+  std::vector<plugin_host::instance_ptr> instances_;  // creation order
+  std::vector<plugin_host::instance_ptr> started_transports_;
+  std::vector<std::pair<std::string, std::string>> endpoints_;
+  std::uint32_t start_failures_metric_ = 0;
+  bool running_ = false;
+};
+
+}  // namespace berth::kernel::broker

@@ -1,0 +1,89 @@
+// The whole berth.toml: kernel tables validated against the kernel's own schemas, plugin
+// tables collected (their plugin keys are validated later, against the plugin's schema, once
+// the plugin library is loaded).
+//
+// Top-level tables:
+//   [broker]      name, data_dir, log_level, shutdown_timeout        (kernel)
+//   [plugins]     search_path                                        (kernel)
+//   [store]       exactly one plugin table          (single role; required)
+//   [auth]        at most one plugin table          (single role)
+//   [[transport]] [[filter]] [[tracer]]  zero or more plugin tables (arrays of tables)
+// Reserved keys in every plugin table: plugin (required), id, log_level, on_start_error.
+#pragma once
+
+#include "common/result.hpp"
+#include "config/config_error.hpp"
+#include "config/config_tree.hpp"
+
+#include <toml++/toml.h>
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace berth::kernel::config {
+
+enum class plugin_kind : std::uint32_t { transport = 1, store = 2, filter = 3, auth = 4,
+                                         tracer = 5 };  // = BERTH_KIND_*
+
+std::string_view to_string(plugin_kind kind);
+
+enum class start_error_policy : std::uint8_t { fail, disable };
+
+// One [[transport]], [store], ... table as written.
+struct plugin_table {
+  plugin_kind kind = plugin_kind::store;
+  std::string plugin;         // value of `plugin`, e.g. "mmap"
+  std::string id;             // `id`, or "<kind>-<plugin>" (single roles) /
+                              // "<kind>-<plugin>-<n>" (n counts that plugin's tables from 1)
+  std::string log_level;      // "" = inherit broker.log_level
+  start_error_policy on_start_error = start_error_policy::fail;
+  std::string path;           // "store" or "transport[1]", for error messages
+  const toml::table* table = nullptr;  // the raw table, owned by broker_config::document
+  toml::source_position position{};    // where the table starts
+  toml::source_position plugin_position{};  // where `plugin = ...` is written
+};
+
+struct broker_settings {
+  std::string name = "berth-1";
+  std::filesystem::path data_dir = "./data";  // relative paths: to the working directory
+  std::string log_level = "info";  // trace debug info warn error critical off
+  std::chrono::nanoseconds shutdown_timeout = std::chrono::seconds(10);
+};
+
+struct plugin_settings {
+  // Where libberth-<kind>-<name>.so is looked up, in order. Relative entries are resolved
+  // against the directory of the config file. Empty: the caller's default.
+  std::vector<std::filesystem::path> search_path;
+};
+
+struct broker_config {
+  std::string file;  // as given, for messages
+  std::shared_ptr<toml::table> document;
+  broker_settings broker;
+  plugin_settings plugins;
+  std::vector<plugin_table> plugin_tables;  // in file order within each kind:
+                                            // store, auth, filter, tracer, transport
+};
+
+// Parse and validate. `file` names the source in messages; `text` is its content; `base_dir`
+// resolves relative search paths. All problems are returned together, TOML syntax errors
+// first (a syntax error stops further checks).
+result<broker_config, config_errors> parse_broker_config(std::string_view text,
+                                                         std::string file,
+                                                         const std::filesystem::path& base_dir);
+
+// Read the file and parse it. A missing or unreadable file is one config_error naming it.
+result<broker_config, config_errors> load_broker_config(const std::filesystem::path& file);
+
+// The kernel's schemas, for --describe and docs: "broker" and "plugins" tables, and the
+// reserved keys of every plugin table.
+const std::string& broker_table_schema_json();
+const std::string& plugins_table_schema_json();
+const std::string& reserved_plugin_keys_schema_json();
+
+}  // namespace berth::kernel::config

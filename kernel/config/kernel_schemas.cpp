@@ -1,0 +1,45 @@
+// The kernel's own tables, declared in the same schema language plugins use, so one validator
+// checks everything and --describe prints kernel and plugin keys alike.
+#include "config/broker_config.hpp"
+
+namespace berth::kernel::config {
+
+const std::string& broker_table_schema_json() {
+  static const std::string json = R"({"keys": {
+  "name": {"type": "string", "default": "berth-1",
+           "help": "this broker's name in logs, metrics and client responses"},
+  "data_dir": {"type": "string", "default": "./data",
+               "help": "where stores keep their files; relative to the working directory"},
+  "log_level": {"type": "enum",
+                "values": ["trace", "debug", "info", "warn", "error", "critical", "off"],
+                "default": "info", "help": "the kernel's log level and every plugin's default"},
+  "shutdown_timeout": {"type": "duration", "default": "10s", "min": "0s",
+                       "help": "how long a shutdown waits for in-flight work"}
+}})";
+  return json;
+}
+
+const std::string& plugins_table_schema_json() {
+  static const std::string json = R"({"keys": {
+  "search_path": {"type": "array", "items": "string", "default": [],
+                  "help": "where libberth-<kind>-<name>.so is looked up, in order"}
+}})";
+  return json;
+}
+
+const std::string& reserved_plugin_keys_schema_json() {
+  static const std::string json = R"({"keys": {
+  "plugin": {"type": "string", "required": true,
+             "help": "the plugin to load, libberth-<kind>-<plugin>.so"},
+  "id": {"type": "string",
+         "help": "names this instance in logs and metrics; default <kind>-<plugin>[-<n>]"},
+  "log_level": {"type": "enum",
+                "values": ["trace", "debug", "info", "warn", "error", "critical", "off"],
+                "help": "this instance's log level; default broker.log_level"},
+  "on_start_error": {"type": "enum", "values": ["fail", "disable"], "default": "fail",
+                     "help": "fail: a failed start stops berthd; disable: run without it"}
+}})";
+  return json;
+}
+
+}  // namespace berth::kernel::config

@@ -1,0 +1,149 @@
+// berthd: the Berth broker. Parses the command line, composes the broker from its TOML config,
+// runs until SIGTERM or SIGINT, and shuts down gracefully.
+//
+// Exit codes: 0 clean shutdown or successful check; 1 a failure while running or starting a
+// plugin; 2 a usage, config or plugin-loading error (nothing was started).
+#include "broker/broker.hpp"
+#include "broker/composition.hpp"
+#include "cli/describe.hpp"
+#include "config/broker_config.hpp"
+#include "log/logger.hpp"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <optional>
+#include <string>
+
+namespace berth::kernel {
+extern const char* const embedded_default_config;
+}
+
+namespace {
+
+using namespace berth::kernel;
+
+constexpr int exit_ok = 0;
+constexpr int exit_failure = 1;
+constexpr int exit_config = 2;
+
+constexpr const char* embedded_name = "<built-in config/berth.toml>";
+
+bool quiet_loading = false;  // informational commands keep plugin-loading logs off stderr
+
+// Block the shutdown signals in every thread (threads inherit the mask), so that the main
+// thread alone receives them through sigwait.
+sigset_t block_shutdown_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);  // a peer closing a socket is an error value, not a signal
+  return set;
+}
+
+void print_errors(const config::config_errors& errors) {
+  for (const auto& e : errors) std::fprintf(stderr, "berthd: %s\n", e.to_string().c_str());
+}
+
+std::optional<config::broker_config> load(const std::string& file) {
+  auto loaded = file.empty()
+                    ? config::parse_broker_config(embedded_default_config, embedded_name,
+                                                  std::filesystem::current_path())
+                    : config::load_broker_config(file);
+  if (!loaded) {
+    print_errors(loaded.error());
+    return std::nullopt;
+  }
+  return std::move(loaded).value();
+}
+
+std::optional<broker::composition> compose(const std::string& file) {
+  auto config = load(file);
+  if (!config) return std::nullopt;
+  if (auto level = log::parse_level(config->broker.log_level)) log::set_default_level(*level);
+  if (quiet_loading) log::set_default_level(spdlog::level::warn);
+  auto plan = broker::compose(std::move(*config));
+  if (!plan) {
+    print_errors(plan.error());
+    return std::nullopt;
+  }
+  return std::move(plan).value();
+}
+
+int run(const std::string& file, const sigset_t& signals) {
+  auto plan = compose(file);
+  if (!plan) return exit_config;
+  broker::broker b(std::move(*plan));
+  if (auto started = b.start(); !started) {
+    std::fprintf(stderr, "berthd: %s\n", started.error().message.c_str());
+    return exit_failure;
+  }
+  int received = 0;
+  sigwait(&signals, &received);
+  log::module("broker")->info("received {}, shutting down", received == SIGINT ? "SIGINT" : "SIGTERM");
+  b.stop();
+  return exit_ok;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const sigset_t signals = block_shutdown_signals();
+
+  CLI::App app{"berthd: the Berth message broker"};
+  app.set_version_flag("--version",
+                       fmt::format("berthd {} (plugin ABI {}.{})", BERTH_VERSION, BERTH_ABI_MAJOR,
+                                   BERTH_ABI_MINOR));
+  std::string config_file;
+  std::string check_file;
+  bool list_plugins = false;
+  std::vector<std::string> describe;
+  app.add_option("-c,--config", config_file,
+                 "Run with this TOML config (default: the built-in config/berth.toml)")
+      ->check(CLI::ExistingFile);
+  app.add_option("--check-config", check_file,
+                 "Validate this config, load its plugins, print the composed broker, start nothing")
+      ->check(CLI::ExistingFile);
+  app.add_flag("--list-plugins", list_plugins,
+               "List the plugins found in the search path (of --config, if given)");
+  app.add_option("--describe-plugin", describe,
+                 "Print a plugin's config keys, types, defaults and help")
+      ->expected(2)
+      ->type_name("KIND NAME");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);  // prints help, version or the usage error
+    return code == 0 ? exit_ok : exit_config;
+  }
+
+  try {
+    if (!check_file.empty()) {
+      quiet_loading = true;  // the composed broker goes to stdout; stderr carries only errors
+      auto plan = compose(check_file);
+      if (!plan) return exit_config;
+      std::fputs(broker::describe(*plan).c_str(), stdout);
+      return exit_ok;
+    }
+    if (list_plugins || !describe.empty()) {
+      auto config = load(config_file);
+      if (!config) return exit_config;
+      const auto search_path = plugin_host::effective_search_path(config->plugins.search_path);
+      log::set_default_level(spdlog::level::warn);  // keep load chatter out of the listing
+      if (list_plugins) return cli::list_plugins(search_path, stdout) ? exit_ok : exit_config;
+      return cli::describe_plugin(search_path, describe[0], describe[1], stdout) ? exit_ok
+                                                                                : exit_config;
+    }
+    return run(config_file, signals);
+  } catch (const std::exception& e) {
+    // Anything thrown this far is a bug, not a user mistake: say so without a stack trace.
+    std::fprintf(stderr, "berthd: internal error: %s\n", e.what());
+    return exit_failure;
+  }
+}

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Build and run every test: a normal build, an ASan+UBSan build, and bounded fuzz runs
+# (clang libFuzzer). Each stage uses its own build tree; any failure fails the script.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+jobs=$(nproc)
+"$root/scripts/install-deps.sh"
+
+stage() { echo; echo "==== $* ===="; }
+
+stage "normal build (RelWithDebInfo) and tests"
+cmake -S "$root" -B "$root/build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo > /dev/null
+cmake --build "$root/build" -j "$jobs"
+ctest --test-dir "$root/build" --output-on-failure -j "$jobs"
+
+stage "sanitizer build (ASan+UBSan) and tests"
+cmake -S "$root" -B "$root/build-asan" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DBERTH_SANITIZE=ON > /dev/null
+cmake --build "$root/build-asan" -j "$jobs"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+  ctest --test-dir "$root/build-asan" --output-on-failure -j "$jobs"
+
+stage "fuzz build (clang libFuzzer) and bounded runs"
+CC=clang CXX=clang++ cmake -S "$root" -B "$root/build-fuzz" -G Ninja -DCMAKE_BUILD_TYPE=Debug \
+  -DBERTH_FUZZ=ON > /dev/null
+cmake --build "$root/build-fuzz" -j "$jobs" --target berth_fuzzers
+ctest --test-dir "$root/build-fuzz" --output-on-failure -L fuzz

@@ -1,0 +1,63 @@
+/* berth_auth.h: the auth kind. It answers two questions: who is this client
+ * (authenticate), and may it do this (authorize). */
+#ifndef BERTH_AUTH_H
+#define BERTH_AUTH_H
+
+#include "berth_abi.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* What a client presented. Borrowed for the duration of the call. */
+typedef struct berth_credentials {
+  uint32_t struct_size;
+  uint32_t reserved0;
+  berth_str access_key;      /* empty when the client sent none */
+  berth_bytes signature;     /* the client's signature over signed_content */
+  berth_bytes signed_content;/* the exact bytes the client signed */
+  int64_t timestamp_ms;      /* the client's signing time, to refuse replays */
+  berth_str tls_subject;     /* verified client certificate subject; empty without mTLS */
+  berth_str peer_address;    /* "ip:port" */
+  /* New members only here, at the end. */
+} berth_credentials;
+
+/* An authenticated principal, made by authenticate() and freed by release_identity(). */
+typedef struct berth_identity berth_identity;
+
+#define BERTH_RESOURCE_CLUSTER 1u
+#define BERTH_RESOURCE_TOPIC 2u
+#define BERTH_RESOURCE_GROUP 3u
+
+#define BERTH_ACTION_PUB 1u
+#define BERTH_ACTION_SUB 2u
+#define BERTH_ACTION_CREATE 3u
+#define BERTH_ACTION_UPDATE 4u
+#define BERTH_ACTION_DELETE 5u
+#define BERTH_ACTION_GET 6u
+#define BERTH_ACTION_LIST 7u
+
+typedef struct berth_auth_ops {
+  uint32_t struct_size;
+  /* Check credentials. BERTH_OK and *out set, or BERTH_E_DENIED with the reason in err (sent to
+   * the client, so it must not reveal secrets). Any network thread, concurrently; never blocks
+   * on I/O. */
+  berth_status (*authenticate)(berth_instance *instance, const berth_credentials *credentials,
+                               berth_identity **out, berth_errbuf *err);
+  /* BERTH_OK to allow, BERTH_E_DENIED (reason in err) to deny. Any network thread,
+   * concurrently; never blocks on I/O. */
+  berth_status (*authorize)(berth_instance *instance, const berth_identity *identity,
+                            uint32_t resource_type, berth_str resource, uint32_t action,
+                            berth_errbuf *err);
+  /* The principal's name for logs and traces; valid until release_identity(). Any thread. */
+  berth_str (*identity_name)(const berth_identity *identity);
+  /* Free an identity. Any thread. */
+  void (*release_identity)(berth_identity *identity);
+  /* New members only here, at the end. */
+} berth_auth_ops;
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* BERTH_AUTH_H */

@@ -1,0 +1,102 @@
+/* berth_host.h: the services berthd offers every plugin instance.
+ *
+ * The table is owned by the host, handed to create(), and valid until the instance's destroy()
+ * returns. It grows only at its end; a plugin checks BERTH_HAS_FIELD(host, berth_host, member)
+ * before using a member added after the minor version it was built against.
+ */
+#ifndef BERTH_HOST_H
+#define BERTH_HOST_H
+
+#include "berth_abi.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- config values ----------------------------------------------------------------------- */
+#define BERTH_CONFIG_NONE 0u     /* the key is absent and has no default */
+#define BERTH_CONFIG_BOOL 1u     /* integer is 0 or 1 */
+#define BERTH_CONFIG_INT 2u      /* integer */
+#define BERTH_CONFIG_FLOAT 3u    /* number */
+#define BERTH_CONFIG_STRING 4u   /* string (also enum values) */
+#define BERTH_CONFIG_SIZE 5u     /* integer = bytes ("64MiB" in TOML) */
+#define BERTH_CONFIG_DURATION 6u /* integer = nanoseconds ("500ms" in TOML) */
+#define BERTH_CONFIG_ARRAY 7u    /* integer = element count; elements at "key.0", "key.1", ... */
+#define BERTH_CONFIG_TABLE 8u    /* integer = key count; members at "key.member" */
+
+/* One value of the plugin's own config table, after validation and defaults. `string` points
+ * into host memory valid until destroy() of the instance returns. */
+typedef struct berth_config_value {
+  uint32_t type; /* BERTH_CONFIG_* */
+  uint32_t reserved0;
+  int64_t integer;
+  double number;
+  berth_str string;
+} berth_config_value;
+
+/* ---- metrics ----------------------------------------------------------------------------- */
+#define BERTH_METRIC_COUNTER 1u   /* monotonic; metric_add with delta >= 0 */
+#define BERTH_METRIC_GAUGE 2u     /* metric_set or metric_add */
+#define BERTH_METRIC_HISTOGRAM 3u /* metric_observe */
+
+/* ---- clocks ------------------------------------------------------------------------------ */
+#define BERTH_CLOCK_MONOTONIC 0u /* nanoseconds since an arbitrary point, never goes back */
+#define BERTH_CLOCK_REALTIME 1u  /* nanoseconds since the Unix epoch */
+
+/* A task run by the host on one of its executor threads. Must not block for long. */
+typedef void (*berth_task_fn)(void *arg);
+
+typedef struct berth_host {
+  uint32_t struct_size;
+  uint16_t abi_major;
+  uint16_t abi_minor;
+
+  /* Log through the host, which prefixes "[<kind>.<instance id>]" and applies the instance's
+   * log_level. Any thread. */
+  void (*log)(berth_host_ctx *ctx, uint32_t level, berth_str message);
+  /* Non-zero when `level` would be written; lets a plugin skip formatting. Any thread. */
+  int32_t (*log_enabled)(berth_host_ctx *ctx, uint32_t level);
+
+  /* Read one value of the instance's config table by dotted path ("segment_size",
+   * "tls.certificate", "peers.0"). Absent keys without a default give type BERTH_CONFIG_NONE
+   * and BERTH_OK; a path through a non-table gives BERTH_E_NOT_FOUND. Any thread. */
+  berth_status (*config_get)(berth_host_ctx *ctx, berth_str path, berth_config_value *out);
+
+  /* Register a metric named berth_<name> (the host adds the instance as a label) and receive
+   * its id. Main thread, from create() only. Registering the same name twice returns the same
+   * id when type matches, BERTH_E_INVALID otherwise. */
+  berth_status (*metric_register)(berth_host_ctx *ctx, uint32_t type, berth_str name,
+                                  berth_str help, uint32_t *out_id);
+  /* Update a registered metric. Any thread, lock-free, never blocks. Unknown ids are ignored. */
+  void (*metric_add)(berth_host_ctx *ctx, uint32_t id, int64_t delta);
+  void (*metric_set)(berth_host_ctx *ctx, uint32_t id, int64_t value);
+  void (*metric_observe)(berth_host_ctx *ctx, uint32_t id, double value);
+
+  /* Current time of the given BERTH_CLOCK_*. Any thread. */
+  uint64_t (*now_ns)(berth_host_ctx *ctx, uint32_t clock);
+
+  /* Run fn(arg) on a host executor thread after delay_ns (0: as soon as possible). Any thread.
+   * Exactly one of fn(arg) or drop(arg) is called, once: drop when the task is cancelled or
+   * still pending when the instance is destroyed (drop may be NULL). *out_task (optional)
+   * receives an id for cancel(). Fails with BERTH_E_CLOSED during shutdown; then neither is
+   * called and arg stays the caller's. */
+  berth_status (*post)(berth_host_ctx *ctx, uint64_t delay_ns, berth_task_fn fn,
+                       berth_task_fn drop, void *arg, uint64_t *out_task);
+  /* Cancel a posted task: returns 1 when it will not run (drop(arg) has been called), 0 when it
+   * already ran or is running. Never waits for a running task. Any thread. */
+  int32_t (*cancel)(berth_host_ctx *ctx, uint64_t task);
+
+  /* Facts about the broker and this instance, as NUL-free strings in host memory valid until
+   * destroy() returns. Any thread. */
+  berth_str (*broker_name)(berth_host_ctx *ctx);
+  berth_str (*data_dir)(berth_host_ctx *ctx);    /* the broker's data directory */
+  berth_str (*instance_id)(berth_host_ctx *ctx); /* e.g. "transport-tcp-1" or the TOML id */
+
+  /* New members only here, at the end. */
+} berth_host;
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* BERTH_HOST_H */

@@ -1,0 +1,62 @@
+// A real berthd on loopback, configured from a TOML string, for integration tests.
+#pragma once
+
+#include "process.hpp"
+
+#include <berth/abi/berth_abi.h>
+
+#include <gtest/gtest.h>
+
+#include <fmt/format.h>
+
+#include <memory>
+#include <string>
+
+namespace berth::test {
+
+// The smallest useful broker: the memory store and the example ping transport on port 0.
+inline std::string ping_broker_config(const temp_dir& dir, const std::string& name = "berth-test") {
+  return fmt::format(R"([broker]
+name = "{}"
+data_dir = "{}/data"
+shutdown_timeout = "3s"
+
+[plugins]
+search_path = ["{}"]
+
+[store]
+plugin = "memory"
+
+[[transport]]
+plugin = "ping"
+listen = "127.0.0.1:0"
+)",
+                     name, dir.path().string(), test_plugin_dir().string());
+}
+
+// Start berthd with `config_text`; wait until its transports listen.
+class running_broker {
+ public:
+  running_broker(const temp_dir& dir, const std::string& config_text)
+      : config_(dir.write("berth.toml", config_text)),
+        process_(std::make_unique<child_process>(
+            std::vector<std::string>{berthd_path().string(), "--config", config_.string()},
+            dir.path(), dir.path())) {}
+
+  // The endpoint of the first transport, parsed from berthd's log, or "" if it never started.
+  std::string wait_for_endpoint(std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
+    const std::string marker = "listening on ";
+    if (!process_->wait_for_output("' " + marker, timeout)) return {};
+    const std::string err = process_->err();
+    const auto at = err.find("' " + marker) + 2 + marker.size();
+    return err.substr(at, err.find('\n', at) - at);
+  }
+
+  child_process& process() { return *process_; }
+
+ private:
+  std::filesystem::path config_;
+  std::unique_ptr<child_process> process_;
+};
+
+}  // namespace berth::test
