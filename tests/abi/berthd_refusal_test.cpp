@@ -17,6 +17,9 @@ struct refusal_case {
   std::string expected;  // a substring of the one error line
 };
 
+// Names the case in test output instead of gtest's byte dump.
+void PrintTo(const refusal_case& c, std::ostream* out) { *out << "plugin " << c.plugin; }
+
 class berthd_refusal : public ::testing::TestWithParam<refusal_case> {};
 
 std::string config_with_filter(const temp_dir& dir, const std::string& plugin) {
