@@ -70,21 +70,23 @@ result<void> broker::create_instances() {
     plugin_host::plugin_instance::settings settings{p.table.id, p.table.log_level, p.config};
     auto made = plugin_host::plugin_instance::create(p.library, std::move(settings), services_);
     if (made) {
-      instances_.push_back(std::move(made).value());
-      continue;
+      instances_.push_back({std::move(made).value(), p.table.on_start_error});
+    } else if (!tolerate_start_failure(p.table.on_start_error, made.error().message)) {
+      return boost::outcome_v2::failure(made.error());
     }
-    if (p.table.on_start_error == config::start_error_policy::disable) {
-      logger()->warn("{} (disabled: on_start_error = \"disable\")", made.error().message);
-      metrics_.add(start_failures_metric_, 1);
-      continue;
-    }
-    return boost::outcome_v2::failure(made.error());
   }
   return success();
 }
 
+bool broker::tolerate_start_failure(config::start_error_policy policy, const std::string& message) {
+  if (policy != config::start_error_policy::disable) return false;
+  logger()->warn("{} (disabled: on_start_error = \"disable\")", message);
+  metrics_.add(start_failures_metric_, 1);
+  return true;
+}
+
 result<void> broker::start_transports() {
-  for (const auto& instance : instances_) {
+  for (const auto& [instance, on_start_error] : instances_) {
     if (instance->kind() != config::plugin_kind::transport) continue;
     const auto& ops = instance->ops<berth_transport_ops>();
     std::array<char, 1024> message{};
@@ -94,14 +96,7 @@ result<void> broker::start_transports() {
       const std::string text = fmt::format("transport '{}' ({}) failed to start: {}", instance->id(),
                                            instance->plugin().path().string(),
                                            message[0] != '\0' ? message.data() : "no reason given");
-      const auto& table = std::find_if(plan_.plugins.begin(), plan_.plugins.end(),
-                                       [&](const resolved_plugin& p) { return p.table.id == instance->id(); })
-                              ->table;
-      if (table.on_start_error == config::start_error_policy::disable) {
-        logger()->warn("{} (disabled: on_start_error = \"disable\")", text);
-        metrics_.add(start_failures_metric_, 1);
-        continue;
-      }
+      if (tolerate_start_failure(on_start_error, text)) continue;
       return failure(status, text);
     }
     started_transports_.push_back(instance);
@@ -125,7 +120,7 @@ void broker::stop_transports() {
 }
 
 void broker::sync_store() {
-  for (const auto& instance : instances_) {
+  for (const auto& [instance, on_start_error] : instances_) {
     if (instance->kind() != config::plugin_kind::store) continue;
     std::array<char, 1024> message{};
     berth_errbuf err{message.data(), message.size()};

@@ -37,7 +37,15 @@ class broker {
   }
 
  private:
+  // One created instance and what to do if it fails to start.
+  struct running_plugin {
+    plugin_host::instance_ptr instance;
+    config::start_error_policy on_start_error;
+  };
+
   result<void> create_instances();
+  // True (after logging and counting it) when `policy` says to run on without the plugin.
+  bool tolerate_start_failure(config::start_error_policy policy, const std::string& message);
   result<void> start_transports();
   void stop_transports();
   void sync_store();
@@ -47,7 +55,7 @@ class broker {
   executor::scheduler scheduler_;
   plugin_host::host_services services_;
   std::optional<data_dir_lock> lock_;
-  std::vector<plugin_host::instance_ptr> instances_;  // creation order
+  std::vector<running_plugin> instances_;  // creation order
   std::vector<plugin_host::instance_ptr> started_transports_;
   std::vector<std::pair<std::string, std::string>> endpoints_;
   std::uint32_t start_failures_metric_ = 0;

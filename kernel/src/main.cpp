@@ -33,7 +33,6 @@ constexpr int exit_config = 2;
 
 constexpr const char* embedded_name = "<built-in config/berth.toml>";
 
-bool quiet_loading = false;  // informational commands keep plugin-loading logs off stderr
 
 // Block the shutdown signals in every thread (threads inherit the mask), so that the main
 // thread alone receives them through sigwait.
@@ -63,11 +62,12 @@ std::optional<config::broker_config> load(const std::string& file) {
   return std::move(loaded).value();
 }
 
-std::optional<broker::composition> compose(const std::string& file) {
+// `quiet`: informational commands keep plugin-loading logs off stderr.
+std::optional<broker::composition> compose(const std::string& file, bool quiet) {
   auto config = load(file);
   if (!config) return std::nullopt;
   if (auto level = log::parse_level(config->broker.log_level)) log::set_default_level(*level);
-  if (quiet_loading) log::set_default_level(spdlog::level::warn);
+  if (quiet) log::set_default_level(spdlog::level::warn);
   auto plan = broker::compose(std::move(*config));
   if (!plan) {
     print_errors(plan.error());
@@ -77,7 +77,7 @@ std::optional<broker::composition> compose(const std::string& file) {
 }
 
 int run(const std::string& file, const sigset_t& signals) {
-  auto plan = compose(file);
+  auto plan = compose(file, /*quiet=*/false);
   if (!plan) return exit_config;
   broker::broker b(std::move(*plan));
   if (auto started = b.start(); !started) {
@@ -125,8 +125,8 @@ int main(int argc, char** argv) {
 
   try {
     if (!check_file.empty()) {
-      quiet_loading = true;  // the composed broker goes to stdout; stderr carries only errors
-      auto plan = compose(check_file);
+      // The composed broker goes to stdout; stderr carries only errors.
+      auto plan = compose(check_file, /*quiet=*/true);
       if (!plan) return exit_config;
       std::fputs(broker::describe(*plan).c_str(), stdout);
       return exit_ok;
