@@ -13,6 +13,8 @@
  * History (tests/abi/abi_versions.txt holds each version's header hash):
  *   1.0  descriptor, host services, transport/store/filter/auth/tracer tables
  *   1.1  berth_filter_ops.match_tag_hash: the tag-hash fast path
+ *   1.2  berth_store_ops: append, read/release, bounds, offset by time, lookups, retention,
+ *        stats and the arrival listener
  */
 #ifndef BERTH_ABI_H
 #define BERTH_ABI_H
@@ -25,7 +27,7 @@ extern "C" {
 #endif
 
 #define BERTH_ABI_MAJOR 1
-#define BERTH_ABI_MINOR 1
+#define BERTH_ABI_MINOR 2
 
 /* The single symbol a plugin library exports. */
 #define BERTH_PLUGIN_ENTRY_SYMBOL "berth_plugin_entry"

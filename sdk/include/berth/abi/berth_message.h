@@ -33,7 +33,7 @@ typedef struct berth_message_view {
   const berth_property *properties; /* property_count user properties */
   uint32_t property_count;
   uint32_t flag;            /* producer's opaque integer */
-  uint32_t sys_flag;        /* BERTH_MSG_* bits */
+  uint32_t sys_flag;        /* the broker's own bits (transaction state, ...); kept as given */
   uint32_t reconsume_times; /* deliveries that failed before this one */
   berth_bytes body;
   berth_str born_host;  /* "ip:port" of the producer */

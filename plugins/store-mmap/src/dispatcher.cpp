@@ -1,0 +1,122 @@
+#include "dispatcher.hpp"
+
+#include "record_keys.hpp"
+
+#include <map>
+#include <utility>
+#include <vector>
+
+namespace berth::store_mmap {
+
+namespace {
+
+constexpr uint64_t records_per_round = 4096;
+
+}  // namespace
+
+dispatcher::dispatcher(parts p) : parts_(std::move(p)) {}
+
+dispatcher::~dispatcher() { stop(); }
+
+void dispatcher::dispatch(const decoded_record& record) {
+  queue_entry entry;
+  entry.log_offset = record.log_offset;
+  entry.size = record.total_size;
+  entry.tag_hash = berth_tag_hash(berth_str{record.tags.data(), record.tags.size()});
+  entry.store_time_ms = record.store_time_ms;
+  parts_.queues.find_or_create(record.topic, record.queue_id).put(record.queue_offset, entry);
+
+  thread_local std::vector<berth_property> scratch;
+  for_each_key(record.keys, unique_key_of(record, scratch), [&](std::string_view key) {
+    parts_.index.put(record.topic, key, record.log_offset, record.store_time_ms);
+  });
+  parts_.index.advance(record.log_offset + record.total_size);
+}
+
+void dispatcher::start(uint64_t from) {
+  dispatched_.store(from, std::memory_order_release);
+  thread_ = std::thread([this] { run(); });
+}
+
+void dispatcher::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void dispatcher::wake() {
+  {
+    std::lock_guard lock(mutex_);
+    woken_ = true;
+  }
+  wake_cv_.notify_one();
+}
+
+void dispatcher::wait_dispatched(uint64_t end) {
+  std::unique_lock lock(mutex_);
+  done_cv_.wait(lock, [&] { return dispatched() >= end || stopped_; });
+}
+
+void dispatcher::run() {
+  while (true) {
+    bool progressed = false;
+    try {
+      progressed = dispatch_round();
+    } catch (const std::exception& e) {
+      // A queue or index file could not be extended (disk full, I/O error): the records stay
+      // in the log, and the next round tries again.
+      parts_.report_error(std::string("dispatch stalled at log offset ") +
+                          std::to_string(dispatched()) + ": " + e.what());
+      std::unique_lock lock(mutex_);
+      wake_cv_.wait_for(lock, std::chrono::seconds(1), [&] { return stopping_; });
+    }
+    std::unique_lock lock(mutex_);
+    done_cv_.notify_all();
+    if (progressed) continue;
+    if (stopping_) break;
+    wake_cv_.wait_for(lock, std::chrono::milliseconds(10), [&] { return woken_ || stopping_; });
+    woken_ = false;
+  }
+  std::lock_guard lock(mutex_);
+  stopped_ = true;
+  done_cv_.notify_all();
+}
+
+bool dispatcher::dispatch_round() {
+  const uint64_t limit = parts_.visible_limit();
+  uint64_t position = dispatched();
+  if (position < parts_.log.min_offset()) position = parts_.log.min_offset();
+  const uint64_t start = position;
+  std::map<std::pair<std::string, uint32_t>, uint64_t> grown;
+  uint64_t records = 0;
+  while (position < limit && records < records_per_round) {
+    const pinned_bytes tail = parts_.log.tail_at(position);
+    if (tail.bytes.empty()) break;
+    const decode_result r = decode(tail.bytes, position, false);
+    if (r.status == decode_status::record) {
+      dispatch(r.record);
+      grown[{std::string(r.record.topic), r.record.queue_id}] = r.record.queue_offset + 1;
+      position += r.size;
+      ++records;
+    } else if (r.status == decode_status::blank) {
+      position = parts_.log.next_segment_start(position);
+    } else {
+      // Below the visible limit every byte was written by this process: a bad record here
+      // means memory or disk corruption. Skip to the next segment rather than serve it.
+      parts_.report_error("dispatch found a bad record at log offset " + std::to_string(position) +
+                          ": " + (r.reason.empty() ? "no record" : r.reason) +
+                          "; skipping to the next segment");
+      position = parts_.log.next_segment_start(position);
+    }
+    dispatched_.store(position, std::memory_order_release);
+  }
+  for (const auto& [queue, max_offset] : grown) {
+    parts_.listener.notify(queue.first, queue.second, max_offset);
+  }
+  return position > start && position < limit;
+}
+
+}  // namespace berth::store_mmap
