@@ -41,6 +41,7 @@ void commit_log::load_segments() {
   std::error_code ec;
   fs::create_directories(opts_.dir, ec);
   if (ec) fail(BERTH_E_IO, where + ": cannot create: " + ec.message());
+  (void)remove_interrupted_creations(opts_.dir);
 
   std::vector<uint64_t> starts;
   fs::directory_iterator it(opts_.dir, ec);

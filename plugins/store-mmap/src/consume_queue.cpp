@@ -73,38 +73,6 @@ std::string entry_place(const fs::path& file, uint64_t q, uint64_t start) {
          std::to_string((q - start) * consume_queue_entry_size) + ")";
 }
 
-// The files in `dir` named by an offset, in offset order; anything else is reported and left
-// alone. A missing directory is an empty queue.
-std::vector<std::pair<uint64_t, fs::path>> offset_files(const fs::path& dir,
-                                                        std::vector<std::string>& problems) {
-  std::vector<std::pair<uint64_t, fs::path>> found;
-  std::error_code ec;
-  fs::directory_iterator it(dir, ec);
-  if (ec) {
-    if (ec != std::errc::no_such_file_or_directory) {
-      problems.push_back(dir.string() + ": cannot list: " + ec.message());
-    }
-    return found;
-  }
-  for (; it != fs::directory_iterator(); it.increment(ec)) {
-    const fs::path& path = it->path();
-    if (const auto start = parse_offset_file_name(path.filename().string())) {
-      found.emplace_back(*start, path);
-    } else {
-      problems.push_back(path.string() + ": not a queue file; ignored");
-    }
-  }
-  if (ec) problems.push_back(dir.string() + ": listing stopped: " + ec.message());
-  std::sort(found.begin(), found.end());
-  return found;
-}
-
-void remove_file(const fs::path& path, std::vector<std::string>& problems) {
-  std::error_code ec;
-  if (!fs::remove(path, ec) && ec) {
-    problems.push_back(path.string() + ": cannot remove: " + ec.message());
-  }
-}
 
 }  // namespace
 
@@ -222,7 +190,7 @@ queue_load_report consume_queue::load() {
   last_log_end_.store(0, std::memory_order_release);
   flushed_offset_ = 0;
 
-  const auto found = offset_files(dir_, report.problems);
+  const auto found = list_offset_files(dir_, report.problems);
   // Map the run of files that follow each other; the first that does not ends the queue.
   size_t mapped = 0;
   for (; mapped < found.size(); ++mapped) {

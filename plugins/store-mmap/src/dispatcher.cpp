@@ -62,6 +62,13 @@ void dispatcher::wait_dispatched(uint64_t end) {
 
 void dispatcher::run() {
   while (true) {
+    // Read before the round: a stop requested during it may come with a higher visible
+    // limit (the flusher's last sync), which one more round must still dispatch.
+    bool last_round = false;
+    {
+      std::lock_guard lock(mutex_);
+      last_round = stopping_;
+    }
     bool progressed = false;
     try {
       progressed = dispatch_round();
@@ -76,7 +83,8 @@ void dispatcher::run() {
     std::unique_lock lock(mutex_);
     done_cv_.notify_all();
     if (progressed) continue;
-    if (stopping_) break;
+    if (last_round) break;
+    if (stopping_) continue;
     wake_cv_.wait_for(lock, std::chrono::milliseconds(10), [&] { return woken_ || stopping_; });
     woken_ = false;
   }

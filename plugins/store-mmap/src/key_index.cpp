@@ -118,38 +118,6 @@ std::string header_problem(const uint8_t* base, uint64_t size) {
   return {};
 }
 
-// The files in `dir` named by an offset, in offset order; anything else is reported and left
-// alone. A missing directory is an empty index.
-std::vector<std::pair<uint64_t, fs::path>> offset_files(const fs::path& dir,
-                                                        std::vector<std::string>& problems) {
-  std::vector<std::pair<uint64_t, fs::path>> found;
-  std::error_code ec;
-  fs::directory_iterator it(dir, ec);
-  if (ec) {
-    if (ec != std::errc::no_such_file_or_directory) {
-      problems.push_back(dir.string() + ": cannot list: " + ec.message());
-    }
-    return found;
-  }
-  for (; it != fs::directory_iterator(); it.increment(ec)) {
-    const fs::path& path = it->path();
-    if (const auto name = parse_offset_file_name(path.filename().string())) {
-      found.emplace_back(*name, path);
-    } else {
-      problems.push_back(path.string() + ": not an index file; ignored");
-    }
-  }
-  if (ec) problems.push_back(dir.string() + ": listing stopped: " + ec.message());
-  std::sort(found.begin(), found.end());
-  return found;
-}
-
-void remove_file(const fs::path& path, std::vector<std::string>& problems) {
-  std::error_code ec;
-  if (!fs::remove(path, ec) && ec) {
-    problems.push_back(path.string() + ": cannot remove: " + ec.message());
-  }
-}
 
 }  // namespace
 
@@ -182,7 +150,7 @@ index_load_report key_index::load() {
   indexed_up_to_.store(0, std::memory_order_release);
   unsynced_from_ = 0;
 
-  const auto found = offset_files(opts_.dir, report.problems);
+  const auto found = list_offset_files(opts_.dir, report.problems);
   // A damaged file ends the index: it and every later file go, so that re-dispatching from
   // indexed_up_to() rebuilds them in log order.
   size_t good = 0;

@@ -67,7 +67,12 @@ std::shared_ptr<mapped_file> mapped_file::create(const std::filesystem::path& pa
     throw sdk::plugin_error(BERTH_E_INVALID,
                             "create " + path.string() + ": bad size " + std::to_string(size));
   }
-  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  // Made under a temporary name and renamed when whole, so that a crash half-way leaves a
+  // "<name>.tmp" (which openers delete) rather than a short file under the real name.
+  std::error_code exists_ec;
+  if (std::filesystem::exists(path, exists_ec)) fail_io("create " + path.string(), EEXIST);
+  const std::filesystem::path tmp = temporary_name(path);
+  const int fd = ::open(tmp.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) {
     const int err = errno;
     if (is_full(err)) {
@@ -76,19 +81,76 @@ std::shared_ptr<mapped_file> mapped_file::create(const std::filesystem::path& pa
     }
     fail_io("create " + path.string(), err);
   }
-  pending_file file{path, fd, MAP_FAILED, size, false};
+  pending_file file{tmp, fd, MAP_FAILED, size, false};
   // Allocating up front means a write through the mapping can never hit ENOSPC (a SIGBUS).
   if (const int err = ::posix_fallocate(fd, 0, static_cast<off_t>(size)); err != 0) {
     fail_allocate(path, size, err);
   }
   // The size must be durable before the name is: a segment of the wrong size is refused.
-  if (::fsync(fd) != 0) fail_io("fsync " + path.string(), errno);
+  if (::fsync(fd) != 0) fail_io("fsync " + tmp.string(), errno);
   file.data = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-  if (file.data == MAP_FAILED) fail_io("mmap " + path.string(), errno);
+  if (file.data == MAP_FAILED) fail_io("mmap " + tmp.string(), errno);
+  if (::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, path.c_str(), RENAME_NOREPLACE) != 0) {
+    fail_io("rename " + tmp.string() + " to " + path.string(), errno);
+  }
+  file.path = path;
   sync_directory(path.parent_path());
   file.keep = true;
   return std::shared_ptr<mapped_file>(
       new mapped_file(path, fd, static_cast<uint8_t*>(file.data), size));
+}
+
+std::vector<std::pair<uint64_t, std::filesystem::path>> list_offset_files(
+    const std::filesystem::path& dir, std::vector<std::string>& problems) {
+  namespace fs = std::filesystem;
+  std::vector<std::pair<uint64_t, fs::path>> found;
+  (void)remove_interrupted_creations(dir);
+  std::error_code ec;
+  fs::directory_iterator it(dir, ec);
+  if (ec) {
+    if (ec != std::errc::no_such_file_or_directory) {
+      problems.push_back(dir.string() + ": cannot list: " + ec.message());
+    }
+    return found;
+  }
+  for (; it != fs::directory_iterator(); it.increment(ec)) {
+    const fs::path& path = it->path();
+    if (const auto start = parse_offset_file_name(path.filename().string())) {
+      found.emplace_back(*start, path);
+    } else {
+      problems.push_back(path.string() + ": not a file of the store; ignored");
+    }
+  }
+  if (ec) problems.push_back(dir.string() + ": listing stopped: " + ec.message());
+  std::sort(found.begin(), found.end());
+  return found;
+}
+
+void remove_file(const std::filesystem::path& path, std::vector<std::string>& problems) {
+  std::error_code ec;
+  if (!std::filesystem::remove(path, ec) && ec) {
+    problems.push_back(path.string() + ": cannot remove: " + ec.message());
+  }
+}
+
+std::filesystem::path temporary_name(const std::filesystem::path& path) {
+  std::filesystem::path tmp = path;
+  tmp += ".tmp";
+  return tmp;
+}
+
+size_t remove_interrupted_creations(const std::filesystem::path& dir) {
+  size_t removed = 0;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.size() == 24 && name.ends_with(".tmp") &&
+        parse_offset_file_name(std::string_view(name).substr(0, 20))) {
+      std::filesystem::remove(entry.path(), ec);
+      ++removed;
+    }
+  }
+  return removed;
 }
 
 std::shared_ptr<mapped_file> mapped_file::open(const std::filesystem::path& path,

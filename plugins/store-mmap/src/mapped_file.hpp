@@ -11,6 +11,8 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace berth::store_mmap {
 
@@ -65,6 +67,20 @@ class mapped_file {
 };
 
 using mapped_file_ptr = std::shared_ptr<mapped_file>;
+
+// The name create() makes a file under before renaming it into place: "<path>.tmp".
+[[nodiscard]] std::filesystem::path temporary_name(const std::filesystem::path& path);
+// Delete "<20 digits>.tmp" files in `dir`, left by a create() that a crash interrupted.
+// Returns how many.
+size_t remove_interrupted_creations(const std::filesystem::path& dir);
+
+// The files in `dir` named by an offset, in offset order. Leftovers of interrupted creations
+// are deleted; anything else is reported in `problems` and left alone. A missing directory
+// has no files.
+[[nodiscard]] std::vector<std::pair<uint64_t, std::filesystem::path>> list_offset_files(
+    const std::filesystem::path& dir, std::vector<std::string>& problems);
+// Remove a file, reporting a failure in `problems`.
+void remove_file(const std::filesystem::path& path, std::vector<std::string>& problems);
 
 // fsync a directory so that names created, renamed or removed in it are durable.
 void sync_directory(const std::filesystem::path& dir);

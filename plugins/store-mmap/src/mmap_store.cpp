@@ -42,7 +42,7 @@ mmap_store::mmap_store(sdk::host& host)
       fenced_metric_(host.gauge("store_mmap_fenced", "1 after an I/O error stopped appends")),
       disk_full_metric_(host.gauge("store_mmap_disk_full", "1 while appends are refused for lack of space")) {
   recover();
-  (void)retention_.refresh_disk();
+  refresh_disk_state();
   create_abort_marker(config_.dir);
   flusher_.start();
   dispatcher_.start(log_.write_offset());
@@ -130,17 +130,20 @@ void mmap_store::write_checkpoint_now() {
   checkpointed_ = upto;
 }
 
+void mmap_store::refresh_disk_state() {
+  if (!retention_.refresh_disk()) return;
+  disk_full_metric_.set(retention_.disk_full() ? 1 : 0);
+  if (retention_.disk_full()) {
+    host_.error(retention_.disk_full_message());
+  } else {
+    host_.info("disk space is back: appends accepted again");
+  }
+}
+
 void mmap_store::housekeeping() {
   try {
     write_checkpoint_now();
-    if (retention_.refresh_disk()) {
-      disk_full_metric_.set(retention_.disk_full() ? 1 : 0);
-      if (retention_.disk_full()) {
-        host_.error(retention_.disk_full_message());
-      } else {
-        host_.info("disk space is back: appends accepted again");
-      }
-    }
+    refresh_disk_state();
     const berth_retention_report done = retention_.run(0, BERTH_RETENTION_EXPIRED);
     if (done.units_deleted > 0) {
       host_.info("retention deleted ", done.units_deleted, " segments (", done.bytes_freed,

@@ -43,6 +43,8 @@ class mmap_store final : public sdk::store_plugin {
  private:
   void recover();
   void housekeeping();
+  // Re-read the file system's usage; tell the operator when appends start or stop being refused.
+  void refresh_disk_state();
   void write_checkpoint_now();
   [[nodiscard]] uint64_t visible_limit() const;
   [[nodiscard]] int64_t now_ms() const;

@@ -656,8 +656,8 @@ TEST(CommitLog, PreallocationFromAnotherThreadNeverRacesTheRoll) {
 }
 
 TEST(CommitLog, ForeignFilesAreRefusedByName) {
-  for (const char* name : {"notes.txt", "00000000000000000000.tmp", "0000000000000000000",
-                           "lock", ".hidden"}) {
+  for (const char* name : {"notes.txt", "00000000000000000000.bak", "0000000000000000000",
+                           "lock", ".hidden", "0000000000000000000.tmp"}) {
     temp_dir dir;
     fs::create_directories(dir.log_dir());
     ::close(::open((dir.log_dir() / name).c_str(), O_CREAT | O_WRONLY | O_CLOEXEC, 0644));
@@ -670,6 +670,20 @@ TEST(CommitLog, ForeignFilesAreRefusedByName) {
   fs::create_directories(dir.segment(0));  // a directory with a segment's name
   EXPECT_TRUE(contains(thrown_by([&] { commit_log log(dir.options()); }).what(),
                        "foreign file 00000000000000000000"));
+}
+
+TEST(CommitLog, ASegmentWhoseCreationACrashInterruptedIsDeletedAtOpen) {
+  temp_dir dir;
+  fs::create_directories(dir.log_dir());
+  const fs::path leftover = dir.log_dir() / "00000000000000000000.tmp";
+  ::close(::open(leftover.c_str(), O_CREAT | O_WRONLY | O_CLOEXEC, 0644));  // short, as if cut
+  commit_log log(dir.options());
+  (void)log.recover(0, [](const decoded_record&) {});
+  EXPECT_FALSE(fs::exists(leftover));
+  EXPECT_EQ(log.write_offset(), 0u);
+  (void)log.append(64, [](std::span<uint8_t> out, uint64_t) { std::fill(out.begin(), out.end(), 1); });
+  EXPECT_TRUE(fs::exists(dir.segment(0)));
+  EXPECT_EQ(fs::file_size(dir.segment(0)), dir.options().segment_size);
 }
 
 TEST(CommitLog, WrongSizedSegmentIsRefusedNamingBothSizes) {

@@ -222,7 +222,7 @@ TEST_F(ConsumeQueue, LoadReportsButKeepsForeignFiles) {
   auto cq = make();
   const auto report = cq.load();
   ASSERT_EQ(report.problems.size(), 1u);
-  EXPECT_TRUE(mentions(report.problems, "notes.txt: not a queue file"));
+  EXPECT_TRUE(mentions(report.problems, "notes.txt: not a file of the store; ignored"));
   EXPECT_TRUE(fs::exists(dir_ / "notes.txt"));
   EXPECT_EQ(cq.max_offset(), 2u);
 }

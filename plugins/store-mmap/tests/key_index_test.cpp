@@ -219,7 +219,7 @@ TEST_F(KeyIndex, NewestFileWithoutAHeaderIsDeleted) {
   auto index = make(16, 10);
   const auto report = index.load();
   EXPECT_TRUE(mentions(report.problems, file(900).string() + ": not an index file"));
-  EXPECT_TRUE(mentions(report.problems, "stray.tmp: not an index file; ignored"));
+  EXPECT_TRUE(mentions(report.problems, "stray.tmp: not a file of the store; ignored"));
   EXPECT_FALSE(fs::exists(file(900)));
   EXPECT_TRUE(fs::exists(dir_ / "stray.tmp"));
   EXPECT_EQ(index.indexed_up_to(), 900u);

@@ -43,12 +43,20 @@ typedef struct berth_message_view {
 
 /* The tag hash stored beside every queue entry: 64-bit FNV-1a of the tag's UTF-8 bytes, with 0
  * reserved for "no tag". Defined here so that stores and filters agree on it. */
+#ifdef __cplusplus
+#define BERTH_TAG_BYTES(p) reinterpret_cast<const unsigned char *>(p)
+#else
+#define BERTH_TAG_BYTES(p) ((const unsigned char *)(p))
+#endif
 static inline uint64_t berth_tag_hash(berth_str tag) {
+  const unsigned char *bytes;
   uint64_t h = 1469598103934665603ull;
   size_t i;
   if (tag.len == 0) return 0;
+  /* Spelled without casts so C++ users compiling with -Wold-style-cast see no warnings. */
+  bytes = BERTH_TAG_BYTES(tag.ptr);
   for (i = 0; i < tag.len; ++i) {
-    h ^= (uint8_t)tag.ptr[i];
+    h ^= bytes[i];
     h *= 1099511628211ull;
   }
   return h == 0 ? 1 : h;

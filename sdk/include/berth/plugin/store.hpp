@@ -177,7 +177,9 @@ struct append_state {
   }
   void complete(berth_status status, const char* error) noexcept {
     if (acked.exchange(true)) return;  // a second call is a plugin bug; the host sees one
-    if (status == BERTH_OK) deliver_results();
+    // Delivered even when the acknowledgement failed: append() may not have returned yet,
+    // and once done has run it must not write the host's results any more.
+    deliver_results();
     done(done_arg, status, error);
   }
 };
