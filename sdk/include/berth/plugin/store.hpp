@@ -118,31 +118,42 @@ class store_plugin {
 
 namespace detail {
 
-// A read_batch as the host sees it: the ABI header first, so that the pointer handed out
-// converts back.
-struct read_holder {
+struct read_holder;
+
+// What the host gets: the ABI result first, so that the pointer handed out converts back,
+// and the holder that owns everything behind it. Kept apart from read_holder so that this
+// part stays standard-layout whatever the standard library's containers are.
+struct read_handout {
   berth_read_result abi{};
+  read_holder* owner = nullptr;
+};
+static_assert(std::is_standard_layout_v<read_handout>);
+
+// A read_batch as the host sees it.
+struct read_holder {
+  read_handout handout;
   read_batch_ptr batch;
   std::vector<const berth_message_view*> pointers;
 };
-static_assert(std::is_standard_layout_v<read_holder>);
 
 inline berth_read_result* hand_out(read_batch_ptr batch) {
   auto holder = std::make_unique<read_holder>();
+  holder->handout.owner = holder.get();
   holder->pointers.reserve(batch->messages.size());
   for (berth_message_view& view : batch->messages) {
     view.struct_size = sizeof(berth_message_view);
     holder->pointers.push_back(&view);
   }
-  holder->abi.struct_size = sizeof(berth_read_result);
-  holder->abi.status = batch->status;
-  holder->abi.messages = holder->pointers.empty() ? nullptr : holder->pointers.data();
-  holder->abi.count = static_cast<uint32_t>(holder->pointers.size());
-  holder->abi.next_offset = batch->next_offset;
-  holder->abi.min_offset = batch->min_offset;
-  holder->abi.max_offset = batch->max_offset;
+  berth_read_result& abi = holder->handout.abi;
+  abi.struct_size = sizeof(berth_read_result);
+  abi.status = batch->status;
+  abi.messages = holder->pointers.empty() ? nullptr : holder->pointers.data();
+  abi.count = static_cast<uint32_t>(holder->pointers.size());
+  abi.next_offset = batch->next_offset;
+  abi.min_offset = batch->min_offset;
+  abi.max_offset = batch->max_offset;
   holder->batch = std::move(batch);
-  return &holder.release()->abi;
+  return &holder.release()->handout.abi;
 }
 
 // Copy what fits of `from` into a caller struct whose size is `to_size`, keeping its size.
@@ -290,7 +301,7 @@ struct store_adapter {
   }
 
   static void release(berth_instance*, berth_read_result* result) noexcept {
-    delete reinterpret_cast<read_holder*>(result);
+    if (result != nullptr) delete reinterpret_cast<read_handout*>(result)->owner;
   }
 
   static berth_status queue_bounds(berth_instance* instance, berth_str topic, uint32_t queue_id,
