@@ -437,4 +437,11 @@ int run(int argc, char** argv) {
 }  // namespace
 }  // namespace berth::test::crash
 
+// The drivers are SIGKILLed mid-run, and LeakSanitizer's exit-time scan of a verifier with a
+// dozen mapped segments now and then crashes its own tracer thread ("Tracer caught signal 11"),
+// failing a run whose checks all passed. The store's leaks are checked by its plugin and
+// conformance tests under ASan; in the drivers only memory errors are. (Without LSan linked in,
+// this hook is never called.)
+extern "C" int __lsan_is_turned_off() { return 1; }
+
 int main(int argc, char** argv) { return berth::test::crash::run(argc, argv); }
