@@ -59,9 +59,10 @@ void appender::validate(std::span<const berth_message_view* const> messages) con
   }
 }
 
-uint64_t appender::write(std::span<const berth_message_view* const> messages,
-                         std::span<berth_append_result> results, int64_t now_ms) {
+appender::written appender::write(std::span<const berth_message_view* const> messages,
+                                  std::span<berth_append_result> results, int64_t now_ms) {
   std::lock_guard lock(mutex_);
+  uint64_t record_bytes = 0;
   const int64_t store_time = std::max(now_ms, last_store_time_ms_);
   last_store_time_ms_ = store_time;
   for (size_t i = 0; i < messages.size(); ++i) {
@@ -72,11 +73,13 @@ uint64_t appender::write(std::span<const berth_message_view* const> messages,
     }
     uint64_t& next = topic->second[m.queue_id];
     record_stamp stamp{next, 0, store_time};
-    const uint64_t offset = log_.append(encoded_size(m), [&](std::span<uint8_t> out, uint64_t at) {
+    const uint64_t size = encoded_size(m);
+    const uint64_t offset = log_.append(size, [&](std::span<uint8_t> out, uint64_t at) {
       stamp.log_offset = at;
       encode(m, stamp, out);
     });
     ++next;
+    record_bytes += size;
     berth_append_result& r = results[i];
     r.queue_offset = stamp.queue_offset;
     r.log_offset = offset;
@@ -85,7 +88,7 @@ uint64_t appender::write(std::span<const berth_message_view* const> messages,
     std::memset(r.message_id, 0, sizeof r.message_id);
     std::memcpy(r.message_id, id.data(), std::min(id.size(), sizeof r.message_id - 1));
   }
-  return log_.write_offset();
+  return {log_.write_offset(), record_bytes};
 }
 
 }  // namespace berth::store_mmap

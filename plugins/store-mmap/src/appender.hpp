@@ -27,10 +27,14 @@ class appender {
   // Throws plugin_error(BERTH_E_INVALID, "message i of the batch: ...") for the first bad one.
   void validate(std::span<const berth_message_view* const> messages) const;
 
-  // Write the records; fills results. Returns the log offset where the batch ends. A failure
-  // (disk full, I/O) is thrown after the records before it were written.
-  uint64_t write(std::span<const berth_message_view* const> messages,
-                 std::span<berth_append_result> results, int64_t now_ms);
+  struct written {
+    uint64_t end_offset = 0;    // the log offset where the batch ends
+    uint64_t record_bytes = 0;  // the batch's records alone (not other appenders', not padding)
+  };
+  // Write the records; fills results. A failure (disk full, I/O) is thrown after the records
+  // before it were written.
+  written write(std::span<const berth_message_view* const> messages,
+                std::span<berth_append_result> results, int64_t now_ms);
 
  private:
   commit_log& log_;

@@ -155,7 +155,10 @@ void mmap_store::housekeeping() {
     if (!segments.empty() && log_.write_offset() - segments.back().start > config_.segment_size / 2) {
       log_.preallocate_next();
     }
-    syncs_metric_.set(static_cast<int64_t>(flusher_.syncs()));
+    // A counter only moves by deltas; the flusher counts on its own hot path.
+    const uint64_t syncs = flusher_.syncs();
+    syncs_metric_.add(static_cast<int64_t>(syncs - syncs_reported_));
+    syncs_reported_ = syncs;
   } catch (const std::exception& e) {
     host_.error("housekeeping: ", e.what());
   }
@@ -176,10 +179,9 @@ void mmap_store::append(std::span<const berth_message_view* const> messages,
   if (retention_.disk_full()) throw sdk::plugin_error(BERTH_E_FULL, retention_.disk_full_message());
   if (config_.flush == flush_mode::async) flusher_.wait_for_room();
 
-  const uint64_t before = log_.write_offset();
-  const uint64_t end = appender_.write(messages, results, now_ms());
+  const auto [end, record_bytes] = appender_.write(messages, results, now_ms());
   messages_appended_.fetch_add(messages.size(), std::memory_order_relaxed);
-  bytes_appended_.fetch_add(end - before, std::memory_order_relaxed);
+  bytes_appended_.fetch_add(record_bytes, std::memory_order_relaxed);
   appended_metric_.add(static_cast<int64_t>(messages.size()));
   if (config_.flush == flush_mode::sync) {
     flusher_.ack_when_durable(end, ack);

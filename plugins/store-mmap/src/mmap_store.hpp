@@ -62,6 +62,7 @@ class mmap_store final : public sdk::store_plugin {
   reader reader_;
   periodic housekeeper_;
   uint64_t checkpointed_ = 0;  // housekeeper thread only
+  uint64_t syncs_reported_ = 0;  // housekeeper thread only: flusher syncs already counted
   std::atomic<uint64_t> messages_appended_{0};
   std::atomic<uint64_t> bytes_appended_{0};
   sdk::metric appended_metric_;

@@ -224,7 +224,7 @@ struct blocking_ack {
 inline void append_ack::operator()(berth_status status, std::string_view error) const noexcept {
   char text[1024];
   const size_t n = std::min(error.size(), sizeof text - 1);
-  if (n != 0) std::memcpy(text, error.data(), n);
+  error.copy(text, n);
   text[n] = '\0';
   state_->complete(status, text);
 }
