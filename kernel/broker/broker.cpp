@@ -1,6 +1,7 @@
 #include "broker/broker.hpp"
 
 #include "log/logger.hpp"
+#include "protocol/hello.hpp"
 
 #include <berth/abi/berth_store.h>
 #include <berth/abi/berth_transport.h>
@@ -29,8 +30,12 @@ broker::broker(composition plan)
     : plan_(std::move(plan)),
       // Deferred work is light (timers, housekeeping): one thread per core, at most two.
       scheduler_(std::clamp(std::thread::hardware_concurrency(), 1u, 2u)),
+      connections_(routes_, metrics_),
       services_{metrics_, scheduler_, plan_.config.broker.name,
-                plan_.config.broker.data_dir.string()} {
+                plan_.config.broker.data_dir.string(), &connections_} {
+  routes_.add(wire::code::hello,
+              protocol::hello_handler({plan_.config.broker.name, BERTH_VERSION,
+                                       protocol::default_max_message_size}));
   start_failures_metric_ =
       metrics_
           .add(metrics::metric_type::counter, "berth_plugin_start_failures_total",
@@ -133,6 +138,7 @@ void broker::sync_store() {
 void broker::stop() {
   const bool was_running = running_;
   running_ = false;
+  connections_.stop_accepting();
   stop_transports();
   sync_store();
   while (!instances_.empty()) {  // reverse creation order

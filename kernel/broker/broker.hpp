@@ -8,6 +8,8 @@
 #include "executor/scheduler.hpp"
 #include "metrics/registry.hpp"
 #include "plugin_host/instance.hpp"
+#include "protocol/connection_table.hpp"
+#include "protocol/router.hpp"
 
 #include <memory>
 #include <optional>
@@ -53,6 +55,9 @@ class broker {
   composition plan_;
   metrics::registry metrics_;
   executor::scheduler scheduler_;
+  // Requests from every transport's connections; the routes are set before any plugin exists.
+  protocol::router routes_;
+  protocol::connection_table connections_;
   plugin_host::host_services services_;
   std::optional<data_dir_lock> lock_;
   std::vector<running_plugin> instances_;  // creation order

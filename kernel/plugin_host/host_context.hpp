@@ -14,12 +14,15 @@
 
 namespace berth::kernel::plugin_host {
 
+class connection_sink;
+
 // Kernel services shared by every instance.
 struct host_services {
   metrics::registry& metrics;
   executor::scheduler& scheduler;
   std::string broker_name;
   std::string data_dir;
+  connection_sink* connections = nullptr;  // transports' connections go here; none: refused
 };
 
 // The host-services table handed to every plugin (static storage).

@@ -1,8 +1,12 @@
 // The berth_host table: plain functions that forward a plugin's calls to kernel services.
 // Each is noexcept: a kernel exception must not unwind into plugin code.
+#include "plugin_host/connection_sink.hpp"
 #include "plugin_host/host_context.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <span>
+#include <string>
 #include <string_view>
 
 namespace berth::kernel::plugin_host {
@@ -127,12 +131,45 @@ berth_str host_broker_name(berth_host_ctx* ctx) noexcept { return abi(ctx->servi
 berth_str host_data_dir(berth_host_ctx* ctx) noexcept { return abi(ctx->services->data_dir); }
 berth_str host_instance_id(berth_host_ctx* ctx) noexcept { return abi(ctx->id); }
 
+berth_status host_conn_open(berth_host_ctx* ctx, const berth_conn_info* info,
+                            const berth_conn_ops* ops, void* conn_arg, berth_conn** out,
+                            berth_errbuf* err) noexcept {
+  const auto refuse = [&](berth_status status, std::string_view reason) {
+    if (err != nullptr && err->buf != nullptr && err->cap > 0) {
+      const size_t n = std::min(reason.size(), err->cap - 1);
+      reason.copy(err->buf, n);
+      err->buf[n] = '\0';
+    }
+    return status;
+  };
+  if (info == nullptr || ops == nullptr || out == nullptr || ops->send == nullptr ||
+      ops->close == nullptr) {
+    return refuse(BERTH_E_INVALID, "conn_open: info, ops (with send and close) and out are required");
+  }
+  connection_sink* sink = ctx->services->connections;
+  if (sink == nullptr) return refuse(BERTH_E_UNSUPPORTED, "this broker takes no connections");
+  std::string reason;
+  const berth_status status = sink->open(ctx->id, *info, *ops, conn_arg, out, reason);
+  return status == BERTH_OK ? status : refuse(status, reason);
+}
+
+void host_conn_frame(berth_host_ctx* ctx, berth_conn* conn, berth_bytes frame) noexcept {
+  if (conn == nullptr || ctx->services->connections == nullptr) return;
+  ctx->services->connections->frame(conn, std::span<const uint8_t>(frame.ptr, frame.len));
+}
+
+void host_conn_closed(berth_host_ctx* ctx, berth_conn* conn) noexcept {
+  if (conn == nullptr || ctx->services->connections == nullptr) return;
+  ctx->services->connections->closed(conn);
+}
+
 const berth_host table{
     sizeof(berth_host), BERTH_ABI_MAJOR, BERTH_ABI_MINOR,
     &host_log, &host_log_enabled, &host_config_get,
     &host_metric_register, &host_metric_add, &host_metric_set, &host_metric_observe,
     &host_now_ns, &host_post, &host_cancel,
     &host_broker_name, &host_data_dir, &host_instance_id,
+    &host_conn_open, &host_conn_frame, &host_conn_closed,
 };
 
 }  // namespace

@@ -183,7 +183,8 @@ class fake_host {
                           &log, &log_enabled, &config_get,
                           &metric_register, &metric_add, &metric_set, &metric_observe,
                           &now_ns, &post, &cancel,
-                          &fact, &fact, &fact};
+                          &fact, &fact, &fact,
+                          nullptr, nullptr, nullptr};  // connections: for transports only
 
   mutable std::mutex mutex_;
   std::map<std::string, berth_config_value> config_;

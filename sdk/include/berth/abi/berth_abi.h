@@ -15,6 +15,8 @@
  *   1.1  berth_filter_ops.match_tag_hash: the tag-hash fast path
  *   1.2  berth_store_ops: append, read/release, bounds, offset by time, lookups, retention,
  *        stats and the arrival listener
+ *   1.3  berth_conn.h and berth_host.conn_open/conn_frame/conn_closed: transports hand client
+ *        connections and their frames to the kernel
  */
 #ifndef BERTH_ABI_H
 #define BERTH_ABI_H
@@ -27,7 +29,7 @@ extern "C" {
 #endif
 
 #define BERTH_ABI_MAJOR 1
-#define BERTH_ABI_MINOR 2
+#define BERTH_ABI_MINOR 3
 
 /* The single symbol a plugin library exports. */
 #define BERTH_PLUGIN_ENTRY_SYMBOL "berth_plugin_entry"

@@ -8,6 +8,7 @@
 #define BERTH_HOST_H
 
 #include "berth_abi.h"
+#include "berth_conn.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -91,6 +92,24 @@ typedef struct berth_host {
   berth_str (*broker_name)(berth_host_ctx *ctx);
   berth_str (*data_dir)(berth_host_ctx *ctx);    /* the broker's data directory */
   berth_str (*instance_id)(berth_host_ctx *ctx); /* e.g. "transport-tcp-1" or the TOML id */
+
+  /* ---- connections: for transports (since 1.3; see berth_conn.h) ---------------------------
+   * A connection was accepted. On BERTH_OK *out is the kernel's handle; the kernel may call
+   * ops->send and ops->close with conn_arg from then on. Refused (BERTH_E_BUSY: too many
+   * connections; BERTH_E_CLOSED: shutting down) with the reason in err: close the socket. Any
+   * network thread. */
+  berth_status (*conn_open)(berth_host_ctx *ctx, const berth_conn_info *info,
+                            const berth_conn_ops *ops, void *conn_arg, berth_conn **out,
+                            berth_errbuf *err);
+  /* One complete frame as it came off the wire, length prefix included, borrowed for the call
+   * (the kernel copies what it keeps). The transport has checked the length against its
+   * max_frame_size before reading the body. Frames of one connection are passed one at a time
+   * and in order. Any network thread; does not block. */
+  void (*conn_frame)(berth_host_ctx *ctx, berth_conn *conn, berth_bytes frame);
+  /* The connection is gone, whichever side closed it. When this returns the kernel makes no
+   * further call for it and `conn` is invalid; sends already queued are the transport's to
+   * release. Any network thread; may wait for a send in progress on another thread. */
+  void (*conn_closed)(berth_host_ctx *ctx, berth_conn *conn);
 
   /* New members only here, at the end. */
 } berth_host;

@@ -1,0 +1,60 @@
+// One client connection as the kernel sees it: where answers go (the transport's ops), who is
+// at the other end, and whether it is still there. Shared by everything that may answer later
+// (a long poll, an append waiting for its sync); once the transport reports the connection
+// gone, sends are dropped, never passed to the transport.
+#pragma once
+
+#include <berth/abi/berth_conn.h>
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace berth::kernel::protocol {
+
+class connection {
+ public:
+  connection(const berth_conn_ops& ops, void* conn_arg, const berth_conn_info& info,
+             std::string transport_id);
+  connection(const connection&) = delete;
+  connection& operator=(const connection&) = delete;
+
+  // Send one frame the connection now owns. False when the connection is gone.
+  bool send(std::vector<uint8_t> frame);
+  // Send one frame in parts that stay valid until release(release_arg) is called (always
+  // called, also when the connection is gone).
+  bool send_parts(std::span<const berth_iovec> parts, berth_release_fn release, void* release_arg);
+  // Ask the transport to close the connection after what is queued.
+  void close(std::string_view reason);
+  // The transport says it is gone: waits for a send in progress, then no call reaches it.
+  void mark_closed();
+  [[nodiscard]] bool is_open() const;
+
+  [[nodiscard]] const std::string& peer() const noexcept { return peer_; }
+  [[nodiscard]] const std::string& local() const noexcept { return local_; }
+  [[nodiscard]] const std::string& transport_id() const noexcept { return transport_id_; }
+  [[nodiscard]] uint64_t max_frame_size() const noexcept { return max_frame_size_; }
+
+ private:
+  mutable std::mutex mutex_;  // held across ops_ calls, so that mark_closed() waits for them
+  bool open_ = true;
+  berth_conn_ops ops_{};
+  void* conn_arg_;
+  std::string peer_;
+  std::string local_;
+  std::string transport_id_;
+  uint64_t max_frame_size_ = 0;
+};
+
+using connection_ptr = std::shared_ptr<connection>;
+
+}  // namespace berth::kernel::protocol
+
+// The handle a transport holds (opaque to it).
+struct berth_conn {
+  berth::kernel::protocol::connection_ptr connection;
+};

@@ -1,0 +1,22 @@
+// HELLO: who the broker is and the limits a client must respect.
+#pragma once
+
+#include "protocol/router.hpp"
+
+#include <cstdint>
+#include <string>
+
+namespace berth::kernel::protocol {
+
+// Until produce is configurable (issue 4): RocketMQ's maxMessageSize.
+inline constexpr uint32_t default_max_message_size = 4u << 20;
+
+struct broker_identity {
+  std::string name;
+  std::string version;
+  uint32_t max_message_size = 0;
+};
+
+handler hello_handler(broker_identity identity);
+
+}  // namespace berth::kernel::protocol

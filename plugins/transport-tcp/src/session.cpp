@@ -1,0 +1,262 @@
+#include "session.hpp"
+
+#include <berth/wire/frame.hpp>
+#include <berth/wire/writer.hpp>
+
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
+
+namespace berth::transport_tcp {
+
+namespace asio = boost::asio;
+
+namespace {
+
+std::string endpoint_text(const asio::ip::tcp::endpoint& e) {
+  const asio::ip::address a = e.address();
+  const std::string host = a.is_v6() ? "[" + a.to_string() + "]" : a.to_string();
+  return host + ":" + std::to_string(e.port());
+}
+
+}  // namespace
+
+session::session(session_services& services, asio::ip::tcp::socket socket, uint64_t id)
+    : services_(services),
+      id_(id),
+      socket_(std::move(socket)),
+      strand_(asio::make_strand(socket_.get_executor())),
+      idle_timer_(strand_) {
+  boost::system::error_code ec;
+  peer_ = endpoint_text(socket_.remote_endpoint(ec));
+  local_ = endpoint_text(socket_.local_endpoint(ec));
+  socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+  ops_.struct_size = sizeof ops_;
+  ops_.send = &session::kernel_send;
+  ops_.close = &session::kernel_close;
+}
+
+session::~session() {
+  // finish() ran (it is what lets the last reference go), so the queue is empty.
+  for (outgoing& out : queue_) {
+    if (out.release != nullptr) out.release(out.release_arg);
+  }
+}
+
+void session::start() {
+  asio::post(strand_, [self = shared_from_this()] {
+    const berth_conn_info info = sdk::connection_info(self->peer_, self->local_,
+                                                         self->services_.config.max_frame_size);
+    sdk::connection_port::opened opened = self->services_.port.open(info, self->ops_, self.get());
+    if (opened.conn == nullptr) {
+      self->services_.host.warn("connection from ", self->peer_, " refused by the broker: ",
+                                opened.reason);
+      self->finish("refused: " + opened.reason);
+      return;
+    }
+    self->conn_ = opened.conn;
+    self->services_.host.debug("connection from ", self->peer_, " opened");
+    self->restart_idle_timer();
+    self->read_length();
+  });
+}
+
+void session::shutdown(const std::string& reason) {
+  asio::post(strand_, [self = shared_from_this(), reason] { self->close_when_written(reason); });
+}
+
+void session::abort(const std::string& reason) {
+  asio::post(strand_, [self = shared_from_this(), reason] { self->finish(reason); });
+}
+
+// ---- reading -----------------------------------------------------------------------------------
+
+bool session::reading_allowed() const { return !finished_ && !closing_ && !paused_ && !reading_; }
+
+void session::read_length() {
+  if (!reading_allowed()) return;
+  reading_ = true;
+  asio::async_read(socket_, asio::buffer(length_bytes_),
+                   asio::bind_executor(strand_, [self = shared_from_this()](
+                                                    const boost::system::error_code& ec, size_t) {
+                     self->on_length(ec);
+                   }));
+}
+
+void session::on_length(const boost::system::error_code& ec) {
+  reading_ = false;
+  if (ec) {
+    if (!finished_) finish(ec == asio::error::eof ? "closed by the client" : ec.message());
+    return;
+  }
+  restart_idle_timer();
+  const wire::header_result r =
+      wire::peek_length(length_bytes_, services_.config.max_frame_size - wire::length_size);
+  if (r.state == wire::header_state::malformed || r.state == wire::header_state::too_large) {
+    refuse(static_cast<uint16_t>(r.answer()), r.reason);
+    return;
+  }
+  // The length is within the limit: only now is memory taken for the frame.
+  frame_.resize(r.header.frame_size());
+  std::copy(length_bytes_.begin(), length_bytes_.end(), frame_.begin());
+  reading_ = true;
+  asio::async_read(socket_, asio::buffer(frame_.data() + wire::length_size, r.header.length),
+                   asio::bind_executor(strand_, [self = shared_from_this()](
+                                                    const boost::system::error_code& e, size_t) {
+                     self->on_rest(e);
+                   }));
+}
+
+void session::on_rest(const boost::system::error_code& ec) {
+  reading_ = false;
+  if (ec) {
+    if (!finished_) finish(ec == asio::error::eof ? "closed by the client mid-frame" : ec.message());
+    return;
+  }
+  restart_idle_timer();
+  services_.frames_in.add();
+  services_.bytes_in.add(static_cast<int64_t>(frame_.size()));
+  if (!finished_ && !closing_) services_.port.frame(conn_, frame_);
+  // Keep the capacity of ordinary frames; give back what a huge one took.
+  if (frame_.capacity() > (size_t{1} << 20)) {
+    std::vector<uint8_t>().swap(frame_);
+  }
+  if (pending_bytes_ > services_.config.max_pending_bytes) paused_ = true;
+  read_length();
+}
+
+// ---- writing -----------------------------------------------------------------------------------
+
+void session::kernel_send(void* arg, const berth_iovec* parts, uint32_t count,
+                          berth_release_fn release, void* release_arg) {
+  auto* self = static_cast<session*>(arg);
+  outgoing out;
+  out.parts.reserve(count);
+  for (uint32_t i = 0; i < count; ++i) {
+    out.parts.emplace_back(parts[i].base, parts[i].len);
+    out.bytes += parts[i].len;
+  }
+  out.release = release;
+  out.release_arg = release_arg;
+  asio::post(self->strand_, [s = self->shared_from_this(), o = std::move(out)]() mutable {
+    s->enqueue(std::move(o));
+  });
+}
+
+void session::kernel_close(void* arg, berth_str reason) {
+  auto* self = static_cast<session*>(arg);
+  std::string text(reason.ptr == nullptr ? "" : std::string(reason.ptr, reason.len));
+  self->shutdown(text.empty() ? "closed by the broker" : "closed by the broker: " + text);
+}
+
+void session::enqueue(outgoing out) {
+  if (finished_) {
+    if (out.release != nullptr) out.release(out.release_arg);
+    return;
+  }
+  pending_bytes_ += out.bytes;
+  queue_.push_back(std::move(out));
+  write_next();
+}
+
+void session::write_next() {
+  if (writing_ || queue_.empty() || finished_) return;
+  writing_ = true;
+  asio::async_write(socket_, queue_.front().parts,
+                    asio::bind_executor(strand_, [self = shared_from_this()](
+                                                     const boost::system::error_code& ec,
+                                                     size_t bytes) { self->on_written(ec, bytes); }));
+}
+
+void session::on_written(const boost::system::error_code& ec, size_t bytes) {
+  writing_ = false;
+  if (finished_) return;
+  if (ec) {
+    finish("write failed: " + ec.message());
+    return;
+  }
+  services_.bytes_out.add(static_cast<int64_t>(bytes));
+  outgoing done = std::move(queue_.front());
+  queue_.pop_front();
+  pending_bytes_ -= done.bytes;
+  if (done.release != nullptr) done.release(done.release_arg);
+  restart_idle_timer();
+  if (!queue_.empty()) {
+    write_next();
+    return;
+  }
+  if (closing_) {
+    finish(close_reason_);
+    return;
+  }
+  if (paused_ && pending_bytes_ <= services_.config.max_pending_bytes / 2) {
+    paused_ = false;
+    read_length();
+  }
+}
+
+// ---- closing -----------------------------------------------------------------------------------
+
+void session::refuse(uint16_t status, const std::string& reason) {
+  services_.refused_frames.add();
+  services_.host.warn("connection from ", peer_, ": ", reason, "; closing it");
+  wire::frame_header h;
+  h.kind = wire::kind::response;
+  h.code = wire::code{0};  // answers no request: code 0, request id 0 (docs/protocol.md)
+  h.status = static_cast<wire::status>(status);
+  refusal_.clear();
+  wire::frame_builder frame(refusal_, h);
+  frame.body().text(reason);
+  (void)frame.finish();
+  outgoing out;
+  out.parts.emplace_back(refusal_.data(), refusal_.size());
+  out.bytes = refusal_.size();
+  enqueue(std::move(out));
+  close_when_written(reason);
+}
+
+void session::close_when_written(const std::string& reason) {
+  if (finished_) return;
+  if (!closing_) {
+    closing_ = true;
+    close_reason_ = reason;
+  }
+  if (queue_.empty() && !writing_) finish(close_reason_);
+}
+
+void session::restart_idle_timer() {
+  if (finished_) return;
+  idle_timer_.expires_after(services_.config.idle_timeout);
+  idle_timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+    if (ec || self->finished_) return;  // restarted or cancelled
+    const auto seconds =
+        std::chrono::duration_cast<std::chrono::seconds>(self->services_.config.idle_timeout).count();
+    self->finish("idle for " + std::to_string(seconds) + " s");
+  });
+}
+
+void session::finish(const std::string& reason) {
+  if (finished_) return;
+  finished_ = true;
+  boost::system::error_code ignored;
+  idle_timer_.cancel();
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+  socket_.close(ignored);
+  if (conn_ != nullptr) {
+    services_.port.closed(conn_);  // from here on the kernel sends nothing more
+    conn_ = nullptr;
+  }
+  // A write may still be in flight: its buffers stay valid until its handler runs, so release
+  // only what was never handed to the socket.
+  const size_t keep = writing_ ? 1 : 0;
+  while (queue_.size() > keep) {
+    outgoing out = std::move(queue_.back());
+    queue_.pop_back();
+    if (out.release != nullptr) out.release(out.release_arg);
+  }
+  services_.host.debug("connection from ", peer_, " closed: ", reason);
+  services_.on_finished(id_);
+}
+
+}  // namespace berth::transport_tcp

@@ -1,0 +1,107 @@
+// One client connection: reads length-prefixed frames and hands each whole frame to the
+// kernel; writes what the kernel sends back, in order, with gathered writes; closes on
+// protocol garbage, idleness, or the kernel's word.
+//
+// Everything runs on the session's strand. The kernel may send from any thread: the parts are
+// posted to the strand. Back-pressure: while more than max_pending_bytes wait to be written,
+// no further frame is read, so a client that does not read cannot make the broker buffer
+// without bound.
+#pragma once
+
+#include "tcp_config.hpp"
+
+#include <berth/plugin/connections.hpp>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace berth::transport_tcp {
+
+// What every session of one transport instance shares; outlives them all.
+struct session_services {
+  const tcp_config& config;
+  const sdk::host& host;
+  sdk::connection_port port;
+  std::function<void(uint64_t session_id)> on_finished;  // the transport forgets the session
+  sdk::metric frames_in;
+  sdk::metric bytes_in;
+  sdk::metric bytes_out;
+  sdk::metric refused_frames;
+};
+
+class session : public std::enable_shared_from_this<session> {
+ public:
+  session(session_services& services, boost::asio::ip::tcp::socket socket, uint64_t id);
+  ~session();
+  session(const session&) = delete;
+  session& operator=(const session&) = delete;
+
+  // Register with the kernel and start reading. Posted to the strand.
+  void start();
+  // Stop reading; close once everything queued is written. Posted to the strand.
+  void shutdown(const std::string& reason);
+  // Close now, dropping what is queued. Posted to the strand.
+  void abort(const std::string& reason);
+
+ private:
+  struct outgoing {
+    std::vector<boost::asio::const_buffer> parts;
+    size_t bytes = 0;
+    berth_release_fn release = nullptr;
+    void* release_arg = nullptr;
+  };
+
+  // berth_conn_ops, called by the kernel from any thread.
+  static void kernel_send(void* arg, const berth_iovec* parts, uint32_t count,
+                          berth_release_fn release, void* release_arg);
+  static void kernel_close(void* arg, berth_str reason);
+
+  void read_length();
+  void on_length(const boost::system::error_code& ec);
+  void on_rest(const boost::system::error_code& ec);
+  void enqueue(outgoing out);
+  void write_next();
+  void on_written(const boost::system::error_code& ec, size_t bytes);
+  // Answer a frame the kernel never sees (garbage, too large), then close.
+  void refuse(uint16_t status, const std::string& reason);
+  void close_when_written(const std::string& reason);
+  void restart_idle_timer();
+  // The socket is done: tell the kernel, release what is queued, leave the transport.
+  void finish(const std::string& reason);
+  [[nodiscard]] bool reading_allowed() const;
+
+  session_services& services_;
+  const uint64_t id_;
+  boost::asio::ip::tcp::socket socket_;
+  boost::asio::strand<boost::asio::any_io_executor> strand_;
+  boost::asio::steady_timer idle_timer_;
+  std::string peer_;
+  std::string local_;
+  berth_conn_ops ops_{};
+  berth_conn* conn_ = nullptr;
+
+  std::array<uint8_t, 4> length_bytes_{};
+  std::vector<uint8_t> frame_;
+  bool reading_ = false;   // a read is in flight
+  bool paused_ = false;    // back-pressure: the next read waits for the queue to drain
+  bool closing_ = false;   // no more reads; close when the queue is empty
+  bool finished_ = false;
+  std::string close_reason_;
+
+  std::deque<outgoing> queue_;
+  size_t pending_bytes_ = 0;
+  bool writing_ = false;
+  std::vector<uint8_t> refusal_;  // the frame refuse() sends
+};
+
+}  // namespace berth::transport_tcp

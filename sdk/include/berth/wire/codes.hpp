@@ -1,0 +1,177 @@
+// What a frame is (kind), what it is about (code) and how a response ended (status): every
+// value of docs/protocol.md version 1, with the spec's names for logs and error messages.
+// Values are never reused; new ones are only added.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string_view>
+
+namespace berth::wire {
+
+enum class kind : uint8_t {
+  request = 0,
+  response = 1,
+  push = 2,  // server to client, not asked for
+};
+
+enum class code : uint16_t {
+  hello = 1,
+  heartbeat = 2,
+  send = 10,
+  send_batch = 11,
+  pull = 12,
+  commit_offset = 13,
+  query_offset = 14,
+  query_assignment = 15,
+  topic_create = 20,
+  topic_list = 21,
+  topic_describe = 22,
+  topic_delete = 23,
+  group_list = 30,
+  group_describe = 31,
+  group_reset = 32,
+  message_by_id = 40,
+  message_by_key = 41,
+  message_at = 42,
+  send_reply = 50,
+  // pushes
+  group_changed = 100,
+  reply = 101,
+};
+
+enum class status : uint16_t {
+  ok = 0,
+  malformed_frame = 1,      // the connection is closed
+  frame_too_large = 2,      // the connection is closed
+  unsupported_version = 3,  // body: text message, u8 highest version spoken
+  unknown_code = 4,
+  malformed_request = 5,
+  invalid_argument = 6,
+  message_too_large = 7,
+  no_topic = 10,
+  no_group = 11,
+  no_queue = 12,
+  not_found = 13,
+  topic_exists = 14,
+  no_permission = 15,
+  store_full = 20,
+  store_failed = 21,
+  timeout = 22,
+  busy = 23,
+  shutting_down = 24,
+  unauthenticated = 30,
+  forbidden = 31,
+  internal = 99,
+};
+
+inline constexpr std::array all_codes{
+    code::hello,          code::heartbeat,      code::send,           code::send_batch,
+    code::pull,           code::commit_offset,  code::query_offset,   code::query_assignment,
+    code::topic_create,   code::topic_list,     code::topic_describe, code::topic_delete,
+    code::group_list,     code::group_describe, code::group_reset,    code::message_by_id,
+    code::message_by_key, code::message_at,     code::send_reply,     code::group_changed,
+    code::reply,
+};
+
+inline constexpr std::array all_statuses{
+    status::ok,
+    status::malformed_frame,
+    status::frame_too_large,
+    status::unsupported_version,
+    status::unknown_code,
+    status::malformed_request,
+    status::invalid_argument,
+    status::message_too_large,
+    status::no_topic,
+    status::no_group,
+    status::no_queue,
+    status::not_found,
+    status::topic_exists,
+    status::no_permission,
+    status::store_full,
+    status::store_failed,
+    status::timeout,
+    status::busy,
+    status::shutting_down,
+    status::unauthenticated,
+    status::forbidden,
+    status::internal,
+};
+
+// The spec's name ("PULL"), or "UNKNOWN" for a value version 1 does not define.
+[[nodiscard]] constexpr std::string_view name(code c) noexcept {
+  switch (c) {
+    case code::hello: return "HELLO";
+    case code::heartbeat: return "HEARTBEAT";
+    case code::send: return "SEND";
+    case code::send_batch: return "SEND_BATCH";
+    case code::pull: return "PULL";
+    case code::commit_offset: return "COMMIT_OFFSET";
+    case code::query_offset: return "QUERY_OFFSET";
+    case code::query_assignment: return "QUERY_ASSIGNMENT";
+    case code::topic_create: return "TOPIC_CREATE";
+    case code::topic_list: return "TOPIC_LIST";
+    case code::topic_describe: return "TOPIC_DESCRIBE";
+    case code::topic_delete: return "TOPIC_DELETE";
+    case code::group_list: return "GROUP_LIST";
+    case code::group_describe: return "GROUP_DESCRIBE";
+    case code::group_reset: return "GROUP_RESET";
+    case code::message_by_id: return "MESSAGE_BY_ID";
+    case code::message_by_key: return "MESSAGE_BY_KEY";
+    case code::message_at: return "MESSAGE_AT";
+    case code::send_reply: return "SEND_REPLY";
+    case code::group_changed: return "GROUP_CHANGED";
+    case code::reply: return "REPLY";
+  }
+  return "UNKNOWN";
+}
+
+// The spec's name ("NO_TOPIC"), or "UNKNOWN" for a value version 1 does not define.
+[[nodiscard]] constexpr std::string_view name(status s) noexcept {
+  switch (s) {
+    case status::ok: return "OK";
+    case status::malformed_frame: return "MALFORMED_FRAME";
+    case status::frame_too_large: return "FRAME_TOO_LARGE";
+    case status::unsupported_version: return "UNSUPPORTED_VERSION";
+    case status::unknown_code: return "UNKNOWN_CODE";
+    case status::malformed_request: return "MALFORMED_REQUEST";
+    case status::invalid_argument: return "INVALID_ARGUMENT";
+    case status::message_too_large: return "MESSAGE_TOO_LARGE";
+    case status::no_topic: return "NO_TOPIC";
+    case status::no_group: return "NO_GROUP";
+    case status::no_queue: return "NO_QUEUE";
+    case status::not_found: return "NOT_FOUND";
+    case status::topic_exists: return "TOPIC_EXISTS";
+    case status::no_permission: return "NO_PERMISSION";
+    case status::store_full: return "STORE_FULL";
+    case status::store_failed: return "STORE_FAILED";
+    case status::timeout: return "TIMEOUT";
+    case status::busy: return "BUSY";
+    case status::shutting_down: return "SHUTTING_DOWN";
+    case status::unauthenticated: return "UNAUTHENTICATED";
+    case status::forbidden: return "FORBIDDEN";
+    case status::internal: return "INTERNAL";
+  }
+  return "UNKNOWN";
+}
+
+[[nodiscard]] constexpr std::string_view name(kind k) noexcept {
+  switch (k) {
+    case kind::request: return "request";
+    case kind::response: return "response";
+    case kind::push: return "push";
+  }
+  return "unknown kind";
+}
+
+// Whether version 1 defines `c` (anything else is answered with UNKNOWN_CODE).
+[[nodiscard]] constexpr bool known(code c) noexcept { return name(c) != "UNKNOWN"; }
+[[nodiscard]] constexpr bool known(status s) noexcept { return name(s) != "UNKNOWN"; }
+
+// Pushes travel server to client only; every other code is a request (and its response).
+[[nodiscard]] constexpr bool is_push_code(code c) noexcept {
+  return c == code::group_changed || c == code::reply;
+}
+
+}  // namespace berth::wire
