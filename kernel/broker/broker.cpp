@@ -2,6 +2,7 @@
 
 #include "log/logger.hpp"
 #include "protocol/hello.hpp"
+#include "topic/topic_handlers.hpp"
 
 #include <berth/abi/berth_store.h>
 #include <berth/abi/berth_transport.h>
@@ -52,13 +53,13 @@ result<void> broker::start() {
   if (!locked) return boost::outcome_v2::failure(locked.error());
   lock_.emplace(std::move(locked).value());
 
-  if (auto made = create_instances(); !made) {
-    stop();
-    return made;
-  }
-  if (auto started = start_transports(); !started) {
-    stop();
-    return started;
+  // In order; the first failure tears down what the earlier steps made.
+  for (auto step : {&broker::load_topics, &broker::create_instances, &broker::serve_topics,
+                    &broker::start_transports}) {
+    if (auto done = (this->*step)(); !done) {
+      stop();
+      return done;
+    }
   }
   running_ = true;
   logger()->info("berthd '{}' started: data_dir={}, {} plugin instance(s), {} transport(s)",
@@ -67,6 +68,31 @@ result<void> broker::start() {
   if (started_transports_.empty()) {
     logger()->warn("no [[transport]] is configured: this broker accepts no connections");
   }
+  return success();
+}
+
+result<void> broker::load_topics() {
+  const topic::auto_create_policy auto_create{plan_.config.broker.auto_create_topics,
+                                              plan_.config.broker.default_queues};
+  auto loaded = topic::topic_table::open(plan_.config.broker.data_dir, auto_create);
+  if (!loaded) return failure(BERTH_E_IO, "cannot load the topics: " + loaded.error().message);
+  topics_ = std::move(loaded).value();
+  logger()->info("{} topic(s) loaded from {}", topics_->size(), topics_->file().string());
+  return success();
+}
+
+result<void> broker::serve_topics() {
+  // The store is always the first instance (composition.hpp); DESCRIBE asks it for bounds.
+  const auto is_store = [](const running_plugin& p) {
+    return p.instance->kind() == config::plugin_kind::store;
+  };
+  if (const auto it = std::find_if(instances_.begin(), instances_.end(), is_store);
+      it != instances_.end()) {
+    auto wrapped = store::store::wrap(it->instance);
+    if (!wrapped) return boost::outcome_v2::failure(wrapped.error());
+    store_ = std::move(wrapped).value();
+  }
+  topic::add_topic_handlers(routes_, *topics_, store_.get());
   return success();
 }
 
@@ -141,6 +167,7 @@ void broker::stop() {
   connections_.stop_accepting();
   stop_transports();
   sync_store();
+  store_.reset();
   while (!instances_.empty()) {  // reverse creation order
     instances_.pop_back();
   }

@@ -10,6 +10,8 @@
 #include "plugin_host/instance.hpp"
 #include "protocol/connection_table.hpp"
 #include "protocol/router.hpp"
+#include "store/store.hpp"
+#include "topic/topic_table.hpp"
 
 #include <memory>
 #include <optional>
@@ -25,8 +27,8 @@ class broker {
   broker(const broker&) = delete;
   broker& operator=(const broker&) = delete;
 
-  // Lock the data directory, create every instance, start every transport. On failure, all
-  // that was made is torn down again and the error says what failed.
+  // Lock the data directory, load the topics, create every instance, start every transport.
+  // On failure, all that was made is torn down again and the error says what failed.
   result<void> start();
   // Graceful shutdown: transports stop accepting and drain, the store syncs, instances are
   // destroyed in reverse order. Idempotent.
@@ -45,7 +47,10 @@ class broker {
     config::start_error_policy on_start_error;
   };
 
+  result<void> load_topics();
   result<void> create_instances();
+  // The topic handlers, once the table and the store exist (before any transport starts).
+  result<void> serve_topics();
   // True (after logging and counting it) when `policy` says to run on without the plugin.
   bool tolerate_start_failure(config::start_error_policy policy, const std::string& message);
   result<void> start_transports();
@@ -61,6 +66,8 @@ class broker {
   plugin_host::host_services services_;
   std::optional<data_dir_lock> lock_;
   std::vector<running_plugin> instances_;  // creation order
+  topic::topic_table_ptr topics_;
+  store::store_ptr store_;  // the facade over the store instance (instances_ holds it too)
   std::vector<plugin_host::instance_ptr> started_transports_;
   std::vector<std::pair<std::string, std::string>> endpoints_;
   std::uint32_t start_failures_metric_ = 0;

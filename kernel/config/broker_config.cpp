@@ -142,6 +142,12 @@ class config_reader {
     if (const config_node* timeout = tree.find("shutdown_timeout")) {
       out.shutdown_timeout = std::chrono::nanoseconds(timeout->integer);
     }
+    if (const config_node* auto_create = tree.find("auto_create_topics")) {
+      out.auto_create_topics = auto_create->integer != 0;
+    }
+    if (const config_node* queues = tree.find("default_queues")) {
+      out.default_queues = static_cast<std::uint32_t>(queues->integer);  // 1..1024 by the schema
+    }
     return out;
   }
 

@@ -3,7 +3,8 @@
 // the plugin library is loaded).
 //
 // Top-level tables:
-//   [broker]      name, data_dir, log_level, shutdown_timeout        (kernel)
+//   [broker]      name, data_dir, log_level, shutdown_timeout,
+//                 auto_create_topics, default_queues                 (kernel)
 //   [plugins]     search_path                                        (kernel)
 //   [store]       exactly one plugin table          (single role; required)
 //   [auth]        at most one plugin table          (single role)
@@ -53,6 +54,8 @@ struct broker_settings {
   std::filesystem::path data_dir = "./data";  // relative paths: to the working directory
   std::string log_level = "info";  // trace debug info warn error critical off
   std::chrono::nanoseconds shutdown_timeout = std::chrono::seconds(10);
+  bool auto_create_topics = true;     // RocketMQ's autoCreateTopicEnable
+  std::uint32_t default_queues = 4;   // queues of an auto-created topic, 1..1024
 };
 
 struct plugin_settings {

@@ -14,7 +14,11 @@ const std::string& broker_table_schema_json() {
                 "values": ["trace", "debug", "info", "warn", "error", "critical", "off"],
                 "default": "info", "help": "the kernel's log level and every plugin's default"},
   "shutdown_timeout": {"type": "duration", "default": "10s", "min": "0s",
-                       "help": "how long a shutdown waits for in-flight work"}
+                       "help": "how long a shutdown waits for in-flight work"},
+  "auto_create_topics": {"type": "bool", "default": true,
+                         "help": "create an unknown topic on its first message"},
+  "default_queues": {"type": "int", "default": 4, "min": 1, "max": 1024,
+                     "help": "queues of an auto-created topic"}
 }})";
   return json;
 }

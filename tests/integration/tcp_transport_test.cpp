@@ -43,16 +43,6 @@ std::vector<uint8_t> hello_frame(uint64_t id) {
   return out;
 }
 
-wire::frame_header header_of(const std::vector<uint8_t>& frame) {
-  return wire::decode_header(frame, 1u << 30).header;
-}
-
-std::string error_text(const std::vector<uint8_t>& frame) {
-  const wire::frame_header h = header_of(frame);
-  wire::reader r(wire::frame_body(frame, h), h.code, wire::kind::response);
-  return std::string(r.text("message"));
-}
-
 // HELLO on `client` works: the connection is alive and served.
 void expect_hello_served(wire_client& client, uint64_t id) {
   client.send(hello_frame(id));

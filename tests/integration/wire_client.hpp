@@ -3,6 +3,7 @@
 #pragma once
 
 #include <berth/wire/frame.hpp>
+#include <berth/wire/reader.hpp>
 #include <berth/wire/writer.hpp>
 
 #include <arpa/inet.h>
@@ -95,5 +96,17 @@ class wire_client {
 
   int fd_ = -1;
 };
+
+// The header of a whole frame read by read_frame().
+inline wire::frame_header header_of(const std::vector<uint8_t>& frame) {
+  return wire::decode_header(frame, 1u << 30).header;
+}
+
+// The message of an error response.
+inline std::string error_text(const std::vector<uint8_t>& frame) {
+  const wire::frame_header h = header_of(frame);
+  wire::reader r(wire::frame_body(frame, h), h.code, wire::kind::response);
+  return std::string(r.text("message"));
+}
 
 }  // namespace berth::test

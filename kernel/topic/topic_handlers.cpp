@@ -1,0 +1,111 @@
+#include "topic/topic_handlers.hpp"
+
+#include <berth/wire/bodies.hpp>
+#include <berth/wire/reader.hpp>
+
+namespace berth::kernel::topic {
+namespace {
+
+wire::status status_of(errc code) {
+  switch (code) {
+    case errc::invalid_argument: return wire::status::invalid_argument;
+    case errc::exists: return wire::status::topic_exists;
+    case errc::no_topic: return wire::status::no_topic;
+    case errc::io: return wire::status::internal;
+  }
+  return wire::status::internal;
+}
+
+void answer_error(const protocol::responder& answer, const topic_error& error) {
+  answer.fail(status_of(error.code), error.message);
+}
+
+// Decode the body as T, or answer MALFORMED_REQUEST naming the field and return nullopt.
+template <class T>
+std::optional<T> decode_or_fail(const protocol::request& req, const protocol::responder& answer) {
+  auto body = wire::decode<T>(req.body, req.header.code);
+  if (!body) {
+    answer.fail(body.error().status, body.error().message);
+    return std::nullopt;
+  }
+  return *body;
+}
+
+void create_topic(topic_table& topics, const protocol::request& req,
+                  const protocol::responder& answer) {
+  const auto body = decode_or_fail<wire::topic_create_request>(req, answer);
+  if (!body) return;
+  auto made = topics.create(body->topic, {body->queues, body->perm});
+  if (!made) return answer_error(answer, made.error());
+  answer.ok();
+}
+
+void list_topics(const topic_table& topics, const protocol::request& req,
+                 const protocol::responder& answer) {
+  if (!decode_or_fail<wire::topic_list_request>(req, answer)) return;
+  const std::vector<std::string> names = topics.names();
+  wire::topic_list_response out;
+  out.names.assign(names.begin(), names.end());  // views of `names`, alive until ok() returns
+  answer.ok(out);
+}
+
+void describe_topic(const topic_table& topics, store::store* store,
+                    const protocol::request& req, const protocol::responder& answer) {
+  const auto body = decode_or_fail<wire::topic_describe_request>(req, answer);
+  if (!body) return;
+  const auto settings = topics.find(body->topic);
+  if (!settings) {
+    return answer.fail(wire::status::no_topic,
+                       "topic '" + std::string(body->topic) + "' does not exist");
+  }
+  wire::topic_describe_response out;
+  out.queues = settings->queues;
+  out.perm = settings->perm;
+  out.queue_states.reserve(settings->queues);
+  for (uint32_t q = 0; q < settings->queues; ++q) {
+    wire::queue_state state{q, 0, 0};
+    if (store != nullptr) {
+      auto bounds = store->bounds(body->topic, q);
+      if (bounds) {
+        state.min_offset = bounds.value().min_offset;
+        state.max_offset = bounds.value().max_offset;
+      } else if (bounds.error().code != BERTH_E_NOT_FOUND) {  // NOT_FOUND: never written, 0/0
+        return answer.fail(wire::status::store_failed, bounds.error().message);
+      }
+    }
+    out.queue_states.push_back(state);
+  }
+  answer.ok(out);
+}
+
+void delete_topic(topic_table& topics, const protocol::request& req,
+                  const protocol::responder& answer) {
+  const auto body = decode_or_fail<wire::topic_delete_request>(req, answer);
+  if (!body) return;
+  auto removed = topics.remove(body->topic);
+  if (!removed) return answer_error(answer, removed.error());
+  answer.ok();
+}
+
+}  // namespace
+
+void add_topic_handlers(protocol::router& routes, topic_table& topics, store::store* store) {
+  routes.add(wire::code::topic_create,
+             [&topics](const protocol::request& req, const protocol::responder& answer) {
+               create_topic(topics, req, answer);
+             });
+  routes.add(wire::code::topic_list,
+             [&topics](const protocol::request& req, const protocol::responder& answer) {
+               list_topics(topics, req, answer);
+             });
+  routes.add(wire::code::topic_describe,
+             [&topics, store](const protocol::request& req, const protocol::responder& answer) {
+               describe_topic(topics, store, req, answer);
+             });
+  routes.add(wire::code::topic_delete,
+             [&topics](const protocol::request& req, const protocol::responder& answer) {
+               delete_topic(topics, req, answer);
+             });
+}
+
+}  // namespace berth::kernel::topic
