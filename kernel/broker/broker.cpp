@@ -2,6 +2,7 @@
 
 #include "log/logger.hpp"
 #include "protocol/hello.hpp"
+#include "produce/send_handler.hpp"
 #include "topic/topic_handlers.hpp"
 
 #include <berth/abi/berth_store.h>
@@ -54,7 +55,7 @@ result<void> broker::start() {
   lock_.emplace(std::move(locked).value());
 
   // In order; the first failure tears down what the earlier steps made.
-  for (auto step : {&broker::load_topics, &broker::create_instances, &broker::serve_topics,
+  for (auto step : {&broker::load_topics, &broker::create_instances, &broker::serve_requests,
                     &broker::start_transports}) {
     if (auto done = (this->*step)(); !done) {
       stop();
@@ -81,8 +82,9 @@ result<void> broker::load_topics() {
   return success();
 }
 
-result<void> broker::serve_topics() {
-  // The store is always the first instance (composition.hpp); DESCRIBE asks it for bounds.
+result<void> broker::serve_requests() {
+  // The store is always the first instance (composition.hpp); SEND appends to it and
+  // TOPIC_DESCRIBE asks it for bounds.
   const auto is_store = [](const running_plugin& p) {
     return p.instance->kind() == config::plugin_kind::store;
   };
@@ -93,6 +95,10 @@ result<void> broker::serve_topics() {
     store_ = std::move(wrapped).value();
   }
   topic::add_topic_handlers(routes_, *topics_, store_.get());
+  if (store_) {
+    produce::add_produce_handlers(routes_, *topics_, *store_,
+                                  {protocol::default_max_message_size});
+  }
   return success();
 }
 

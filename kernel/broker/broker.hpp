@@ -50,7 +50,7 @@ class broker {
   result<void> load_topics();
   result<void> create_instances();
   // The topic handlers, once the table and the store exist (before any transport starts).
-  result<void> serve_topics();
+  result<void> serve_requests();
   // True (after logging and counting it) when `policy` says to run on without the plugin.
   bool tolerate_start_failure(config::start_error_policy policy, const std::string& message);
   result<void> start_transports();

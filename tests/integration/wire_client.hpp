@@ -52,6 +52,19 @@ class wire_client {
     send(std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
   }
 
+  // Send one request with the next request id and wait for its answer (requests are not
+  // pipelined here: the next frame is the answer).
+  template <class Body>
+  std::optional<std::vector<uint8_t>> call(wire::code code, const Body& body,
+                                           std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
+    std::vector<uint8_t> frame;
+    wire::frame_builder b(frame, wire::request_header(code, ++next_id_));
+    body.encode(b.body());
+    (void)b.finish();
+    send(frame);
+    return read_frame(timeout);
+  }
+
   // The next whole frame, or nullopt when the connection closed or nothing came in time.
   std::optional<std::vector<uint8_t>> read_frame(
       std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
@@ -95,6 +108,7 @@ class wire_client {
   }
 
   int fd_ = -1;
+  uint64_t next_id_ = 0;
 };
 
 // The header of a whole frame read by read_frame().

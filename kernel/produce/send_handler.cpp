@@ -1,0 +1,152 @@
+#include "produce/send_handler.hpp"
+
+#include "store/message_builder.hpp"
+
+#include <berth/wire/bodies.hpp>
+#include <berth/wire/reader.hpp>
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace berth::kernel::produce {
+
+namespace {
+
+// Where a refused batch goes: the status and the words.
+struct refusal {
+  wire::status status;
+  std::string message;
+};
+
+wire::status status_of_topic_error(topic::errc e) {
+  switch (e) {
+    case topic::errc::invalid_argument: return wire::status::invalid_argument;
+    case topic::errc::no_topic: return wire::status::no_topic;
+    case topic::errc::exists:
+    case topic::errc::io: break;
+  }
+  return wire::status::internal;
+}
+
+wire::status status_of_store_error(berth_status s) {
+  switch (s) {
+    case BERTH_E_FULL: return wire::status::store_full;
+    case BERTH_E_IO: return wire::status::store_failed;
+    case BERTH_E_INVALID: return wire::status::invalid_argument;
+    case BERTH_E_CLOSED: return wire::status::shutting_down;
+    default: return wire::status::internal;
+  }
+}
+
+class send_handler {
+ public:
+  send_handler(topic::topic_table& topics, store::store& store, produce_settings settings)
+      : topics_(topics), store_(store), settings_(settings) {}
+
+  void send(const protocol::request& req, const protocol::responder& answer) {
+    auto decoded = wire::decode<wire::message>(req.body, req.header.code);
+    if (!decoded) return answer.fail(decoded.error().status, decoded.error().message);
+    const std::vector<wire::message> one{std::move(decoded).value()};
+    append(one, answer, false);
+  }
+
+  void send_batch(const protocol::request& req, const protocol::responder& answer) {
+    auto decoded = wire::decode<wire::send_batch_request>(req.body, req.header.code);
+    if (!decoded) return answer.fail(decoded.error().status, decoded.error().message);
+    append(decoded->messages, answer, true);
+  }
+
+ private:
+  // Check the batch, pick its queue, build the store's views, append without waiting.
+  void append(const std::vector<wire::message>& messages, const protocol::responder& answer,
+              bool batch) {
+    if (messages.empty()) return answer.fail(wire::status::invalid_argument, "the batch is empty");
+    const wire::message& first = messages.front();
+    const std::string topic(first.topic);
+    auto settings = topics_.find_or_create(topic);
+    if (!settings) {
+      return answer.fail(status_of_topic_error(settings.error().code), settings.error().message);
+    }
+    if ((settings.value().perm & wire::perm_write) == 0) {
+      return answer.fail(wire::status::no_permission,
+                         "topic '" + topic + "' does not take messages (perm " +
+                             std::to_string(settings.value().perm) + ")");
+    }
+    const uint32_t queues = settings.value().queues;
+    uint32_t queue = 0;
+    if (first.queue_id < 0) {
+      queue = static_cast<uint32_t>(next_queue_.fetch_add(1, std::memory_order_relaxed) % queues);
+    } else if (static_cast<uint32_t>(first.queue_id) >= queues) {
+      return answer.fail(wire::status::no_queue,
+                         "queue " + std::to_string(first.queue_id) + " of topic '" + topic +
+                             "': the topic has " + std::to_string(queues) + " queues");
+    } else {
+      queue = static_cast<uint32_t>(first.queue_id);
+    }
+
+    std::vector<store::message_builder> builders;
+    builders.reserve(messages.size());
+    for (size_t i = 0; i < messages.size(); ++i) {
+      const wire::message& m = messages[i];
+      const std::string which = batch ? "message " + std::to_string(i) + " of the batch: " : "";
+      if (m.topic != first.topic || m.queue_id != first.queue_id) {
+        return answer.fail(wire::status::invalid_argument,
+                           which + "a batch goes to one topic and queue, as its first message");
+      }
+      if (m.body.size() > settings_.max_message_size) {
+        return answer.fail(wire::status::message_too_large,
+                           which + "body of " + std::to_string(m.body.size()) +
+                               " bytes is over the limit of " +
+                               std::to_string(settings_.max_message_size));
+      }
+      store::message_builder b(topic, queue);
+      b.tags(std::string(m.tags)).keys(std::string(m.keys)).flag(m.flag);
+      b.born_time_ms(m.born_time_ms).body(std::span<const uint8_t>(m.body));
+      b.born_host(answer.connection()->peer()).store_host(answer.connection()->local());
+      for (const wire::property& p : m.properties) {
+        b.property(std::string(p.name), std::string(p.value));
+      }
+      builders.push_back(std::move(b));
+    }
+
+    std::vector<const berth_message_view*> views;
+    views.reserve(builders.size());
+    for (store::message_builder& b : builders) views.push_back(&b.view());
+    store_.append_async(views, [answer, queue, batch](result<std::vector<store::appended>> done) {
+      if (!done) {
+        return answer.fail(status_of_store_error(done.error().code), done.error().message);
+      }
+      wire::send_batch_response out;
+      out.results.reserve(done.value().size());
+      for (const store::appended& a : done.value()) {
+        out.results.push_back({a.message_id, queue, a.queue_offset, a.log_offset, a.store_time_ms});
+      }
+      if (batch) return answer.ok(out);
+      answer.ok(out.results.front());
+    });
+  }
+
+  topic::topic_table& topics_;
+  store::store& store_;
+  const produce_settings settings_;
+  std::atomic<uint64_t> next_queue_{0};  // round robin for queue_id -1
+};
+
+}  // namespace
+
+void add_produce_handlers(protocol::router& routes, topic::topic_table& topics,
+                          store::store& store, produce_settings settings) {
+  auto handler = std::make_shared<send_handler>(topics, store, settings);
+  routes.add(wire::code::send, [handler](const protocol::request& req,
+                                         const protocol::responder& answer) {
+    handler->send(req, answer);
+  });
+  routes.add(wire::code::send_batch, [handler](const protocol::request& req,
+                                               const protocol::responder& answer) {
+    handler->send_batch(req, answer);
+  });
+}
+
+}  // namespace berth::kernel::produce
