@@ -298,18 +298,26 @@ void consume_queue::restart_at(uint64_t queue_offset) {
 }
 
 uint8_t* consume_queue::writable_entry(uint64_t queue_offset) {
-  if (files_.empty() || queue_offset >= files_.back().start + entries_per_file_) {
-    const uint64_t start = file_start_of(queue_offset);
-    std::error_code ec;
-    fs::create_directories(dir_, ec);
-    if (ec) throw sdk::plugin_error(BERTH_E_IO, "create " + dir_.string() + ": " + ec.message());
-    mapped_file_ptr file = mapped_file::create(dir_ / offset_file_name(start), file_bytes());
-    file->advise_sequential();
-    std::unique_lock lock(files_mutex_);
-    files_.push_back({start, std::move(file)});
+  // Retention drops files from the front on the housekeeper's thread, so even the writer reads
+  // files_ under the lock. The file the entry lands in is never dropped: retention only drops
+  // files wholly below the queue's min offset.
+  {
+    std::shared_lock lock(files_mutex_);
+    if (!files_.empty() && queue_offset < files_.back().start + entries_per_file_) {
+      const queue_file& f = files_.back();
+      return f.file->data() + (queue_offset - f.start) * consume_queue_entry_size;
+    }
   }
-  const queue_file& f = files_.back();
-  return f.file->data() + (queue_offset - f.start) * consume_queue_entry_size;
+  const uint64_t start = file_start_of(queue_offset);
+  std::error_code ec;
+  fs::create_directories(dir_, ec);
+  if (ec) throw sdk::plugin_error(BERTH_E_IO, "create " + dir_.string() + ": " + ec.message());
+  mapped_file_ptr file = mapped_file::create(dir_ / offset_file_name(start), file_bytes());
+  file->advise_sequential();
+  uint8_t* slot = file->data() + (queue_offset - start) * consume_queue_entry_size;
+  std::unique_lock lock(files_mutex_);
+  files_.push_back({start, std::move(file)});
+  return slot;
 }
 
 size_t consume_queue::get(uint64_t queue_offset, std::span<queue_entry> out) const {
@@ -361,11 +369,13 @@ void consume_queue::truncate_to_log(uint64_t log_end) {
 }
 
 uint64_t consume_queue::remove_below_log(uint64_t log_min) {
-  const uint64_t min = min_offset_.load(std::memory_order_relaxed);
-  const uint64_t max = max_offset_.load(std::memory_order_relaxed);
+  // Runs on the housekeeper's thread while the dispatcher appends: the search reads entries
+  // through files_, so it holds the lock too.
+  std::unique_lock lock(files_mutex_);
+  const uint64_t min = min_offset_.load(std::memory_order_acquire);
+  const uint64_t max = max_offset_.load(std::memory_order_acquire);
   const uint64_t new_min = first_at_or_after(min, max, log_min, false);
   if (new_min == min) return 0;
-  std::unique_lock lock(files_mutex_);
   min_offset_.store(new_min, std::memory_order_release);
   size_t below = 0;
   while (below < files_.size() && files_[below].start + entries_per_file_ <= new_min) ++below;
@@ -373,7 +383,9 @@ uint64_t consume_queue::remove_below_log(uint64_t log_min) {
 }
 
 void consume_queue::flush() {
-  const uint64_t max = max_offset_.load(std::memory_order_relaxed);
+  // The dispatcher appends files while this runs on the housekeeper's thread: hold the lock.
+  std::shared_lock lock(files_mutex_);
+  const uint64_t max = max_offset_.load(std::memory_order_acquire);
   if (flushed_offset_ >= max) return;
   for (const queue_file& f : files_) {
     const uint64_t from = std::max(flushed_offset_, f.start);

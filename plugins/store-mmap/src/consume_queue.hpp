@@ -7,8 +7,10 @@
 // overwritten entry from a real one. Built by the dispatcher from the commit log, so it can
 // always be rebuilt from it.
 //
-// Threads: put(), truncate, removal, flush and destroy from one thread at a time (the
-// dispatcher, or recovery before the store opens); reads from any thread, concurrently.
+// Threads: put(), truncate and destroy from one thread at a time (the dispatcher, or recovery
+// before the store opens); remove_below_log() and flush() from one other thread (the
+// housekeeper) concurrently with them; reads from any thread, concurrently. files_ is only
+// touched under files_mutex_ (the writer's own reads included).
 #pragma once
 
 #include "mapped_file.hpp"

@@ -239,6 +239,9 @@ void key_index::put(std::string_view topic, std::string_view key, uint64_t log_o
   const uint64_t hash = key_hash(topic, key);
   const auto high = static_cast<uint32_t>(hash >> 32);
 
+  // Retention drops files from the front on the housekeeper's thread: hold the lock while
+  // `f` points into files_. It never drops the last file, the one written here.
+  std::shared_lock lock(files_mutex_);
   index_file* f = files_.empty() ? nullptr : &files_.back();
   if (f != nullptr) {
     uint8_t* base = f->file->data();
@@ -260,7 +263,12 @@ void key_index::put(std::string_view topic, std::string_view key, uint64_t log_o
     }
     if (count >= f->capacity) f = nullptr;
   }
-  if (f == nullptr) f = &roll(log_offset);
+  if (f == nullptr) {
+    lock.unlock();  // roll() takes the lock exclusively
+    (void)roll(log_offset);
+    lock.lock();
+    f = &files_.back();
+  }
 
   uint8_t* base = f->file->data();
   auto count = shared_field<uint32_t>(base + at_count);
@@ -290,6 +298,7 @@ void key_index::advance(uint64_t record_end) noexcept {
   if (record_end <= indexed_up_to_.load(std::memory_order_relaxed)) return;
   indexed_up_to_.store(record_end, std::memory_order_release);
   // Lookups never read this field; only the next load() does.
+  std::shared_lock lock(files_mutex_);
   if (!files_.empty()) set_field(files_.back().file->data() + at_indexed_up_to, record_end);
 }
 
@@ -389,6 +398,8 @@ uint64_t key_index::remove_below_log(uint64_t log_min) {
 }
 
 void key_index::flush() {
+  // The dispatcher adds files while this runs on the housekeeper's thread: hold the lock.
+  std::shared_lock lock(files_mutex_);
   for (const index_file& f : files_) {
     if (f.name >= unsynced_from_) f.file->sync(0, f.file->size());
   }

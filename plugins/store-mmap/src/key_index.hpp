@@ -10,8 +10,10 @@
 // A full file is followed by a new one. Built by the dispatcher from the commit log.
 // Byte tables: plugins/store-mmap/README.md.
 //
-// Threads: put(), advance(), truncate, removal and flush from one thread at a time (the
-// dispatcher); lookup() from any thread, concurrently.
+// Threads: put(), advance() and truncate from one thread at a time (the dispatcher, or
+// recovery); remove_below_log() and flush() from one other thread (the housekeeper)
+// concurrently with them; lookup() from any thread, concurrently. files_ is only touched under
+// files_mutex_.
 #pragma once
 
 #include "mapped_file.hpp"
