@@ -19,6 +19,7 @@
 #include <berth/wire/frame.hpp>
 #include <berth/wire/gather.hpp>
 #include <berth/wire/message.hpp>
+#include <berth/wire/properties.hpp>
 #include <berth/wire/reader.hpp>
 #include <berth/wire/records.hpp>
 #include <berth/wire/writer.hpp>
