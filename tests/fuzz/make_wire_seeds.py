@@ -79,6 +79,7 @@ SEEDS = {
     'unsupported_version_response': frame(RESPONSE, 1, text('version 2 is not spoken') + u8(1),
                                           status=3),
     'group_changed_push': frame(PUSH, 100, string('g1') + string('orders'), request_id=0),
+    'offsets_reset_push': frame(PUSH, 102, string('g1') + string('orders'), request_id=0),
     'reply_push': frame(PUSH, 101, stored(11, b'{"ok":true}'), request_id=0),
 }
 

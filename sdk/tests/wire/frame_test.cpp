@@ -178,7 +178,7 @@ TEST(WireFrame, NamesAreTheSpecNames) {
       {32, "GROUP_RESET"},    {40, "MESSAGE_BY_ID"},
       {41, "MESSAGE_BY_KEY"}, {42, "MESSAGE_AT"},
       {50, "SEND_REPLY"},     {100, "GROUP_CHANGED"},
-      {101, "REPLY"},
+      {101, "REPLY"},         {102, "OFFSETS_RESET"},
   };
   ASSERT_EQ(codes.size(), wire::all_codes.size());
   for (size_t i = 0; i < codes.size(); ++i) {

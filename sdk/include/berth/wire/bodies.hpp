@@ -503,6 +503,10 @@ struct group_changed_push {
   bool operator==(const group_changed_push&) const = default;
 };
 
+// An administrator reset the group's offsets on the topic: the client forgets its positions in
+// the topic's queues and continues from the committed offsets (QUERY_OFFSET).
+using offsets_reset_push = group_changed_push;
+
 using reply_push = stored_message;  // the reply to a request this client sent
 
 }  // namespace berth::wire

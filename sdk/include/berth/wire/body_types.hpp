@@ -34,7 +34,8 @@ bool visit_request_type(wire::code c, F&& f) {
     case code::message_at: f(std::type_identity<message_at_request>{}); return true;
     case code::send_reply: f(std::type_identity<send_reply_request>{}); return true;
     case code::group_changed:
-    case code::reply: break;
+    case code::reply:
+    case code::offsets_reset: break;
   }
   return false;
 }
@@ -63,7 +64,8 @@ bool visit_response_type(wire::code c, F&& f) {
     case code::topic_create:
     case code::topic_delete: f(std::type_identity<empty_body>{}); return true;
     case code::group_changed:
-    case code::reply: break;
+    case code::reply:
+    case code::offsets_reset: break;
   }
   return false;
 }
@@ -73,6 +75,7 @@ bool visit_push_type(wire::code c, F&& f) {
   switch (c) {
     case code::group_changed: f(std::type_identity<group_changed_push>{}); return true;
     case code::reply: f(std::type_identity<reply_push>{}); return true;
+    case code::offsets_reset: f(std::type_identity<offsets_reset_push>{}); return true;
     default: break;
   }
   return false;

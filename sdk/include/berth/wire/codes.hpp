@@ -38,6 +38,7 @@ enum class code : uint16_t {
   // pushes
   group_changed = 100,
   reply = 101,
+  offsets_reset = 102,
 };
 
 enum class status : uint16_t {
@@ -71,7 +72,7 @@ inline constexpr std::array all_codes{
     code::topic_create,   code::topic_list,     code::topic_describe, code::topic_delete,
     code::group_list,     code::group_describe, code::group_reset,    code::message_by_id,
     code::message_by_key, code::message_at,     code::send_reply,     code::group_changed,
-    code::reply,
+    code::reply,          code::offsets_reset,
 };
 
 inline constexpr std::array all_statuses{
@@ -123,6 +124,7 @@ inline constexpr std::array all_statuses{
     case code::send_reply: return "SEND_REPLY";
     case code::group_changed: return "GROUP_CHANGED";
     case code::reply: return "REPLY";
+    case code::offsets_reset: return "OFFSETS_RESET";
   }
   return "UNKNOWN";
 }
@@ -171,7 +173,7 @@ inline constexpr std::array all_statuses{
 
 // Pushes travel server to client only; every other code is a request (and its response).
 [[nodiscard]] constexpr bool is_push_code(code c) noexcept {
-  return c == code::group_changed || c == code::reply;
+  return c == code::group_changed || c == code::reply || c == code::offsets_reset;
 }
 
 }  // namespace berth::wire
