@@ -1,14 +1,13 @@
 #include "checkpoint.hpp"
 
+#include "byte_fields.hpp"
 #include "crc32c.hpp"
 #include "mapped_file.hpp"
 
 #include <berth/plugin/error.hpp>
 
 #include <array>
-#include <bit>
 #include <cerrno>
-#include <cstring>
 #include <fcntl.h>
 #include <system_error>
 #include <unistd.h>
@@ -18,8 +17,6 @@ namespace berth::store_mmap {
 namespace {
 
 namespace fs = std::filesystem;
-
-static_assert(std::endian::native == std::endian::little, "the on-disk layout is little-endian");
 
 constexpr uint32_t checkpoint_magic = 0x504B4342u;  // "BCKP"
 constexpr uint16_t checkpoint_version = 1;
@@ -37,18 +34,6 @@ static_assert(at_crc + 4 == checkpoint_size);
 constexpr const char* file_name = "checkpoint";
 constexpr const char* tmp_name = "checkpoint.tmp";
 constexpr const char* abort_name = "abort";
-
-template <class T>
-T get_field(const uint8_t* p) noexcept {
-  T v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
-}
-
-template <class T>
-void set_field(uint8_t* p, T v) noexcept {
-  std::memcpy(p, &v, sizeof v);
-}
 
 std::string error_text(int err) { return std::error_code(err, std::generic_category()).message(); }
 

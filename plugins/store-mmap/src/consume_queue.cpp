@@ -1,11 +1,11 @@
 #include "consume_queue.hpp"
 
+#include "byte_fields.hpp"
 #include "crc32c.hpp"
 
 #include <berth/plugin/error.hpp>
 
 #include <algorithm>
-#include <bit>
 #include <cstring>
 #include <mutex>
 #include <system_error>
@@ -15,8 +15,6 @@ namespace berth::store_mmap {
 namespace {
 
 namespace fs = std::filesystem;
-
-static_assert(std::endian::native == std::endian::little, "the on-disk layout is little-endian");
 
 constexpr size_t at_log_offset = 0;
 constexpr size_t at_size = 8;
@@ -29,18 +27,6 @@ static_assert(at_store_time + 8 == consume_queue_entry_size);
 // entry of the newest ones only (and the last entry of the others), so opening a long queue
 // does not read all of it.
 constexpr size_t fully_checked_files = 3;
-
-template <class T>
-T get_field(const uint8_t* p) noexcept {
-  T v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
-}
-
-template <class T>
-void set_field(uint8_t* p, T v) noexcept {
-  std::memcpy(p, &v, sizeof v);
-}
 
 uint32_t entry_crc(const uint8_t* e) noexcept {
   return crc32c(e + at_tag_hash, consume_queue_entry_size - at_tag_hash, crc32c(e, at_crc));

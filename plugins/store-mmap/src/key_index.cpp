@@ -1,5 +1,6 @@
 #include "key_index.hpp"
 
+#include "byte_fields.hpp"
 #include "crc32c.hpp"
 
 #include <berth/plugin/error.hpp>
@@ -7,7 +8,6 @@
 #include <xxhash.h>
 
 #include <algorithm>
-#include <bit>
 #include <cstring>
 #include <mutex>
 #include <system_error>
@@ -17,8 +17,6 @@ namespace berth::store_mmap {
 namespace {
 
 namespace fs = std::filesystem;
-
-static_assert(std::endian::native == std::endian::little, "the on-disk layout is little-endian");
 
 constexpr uint32_t index_magic = 0x58494B42u;  // "BKIX"
 constexpr uint16_t index_version = 1;
@@ -45,18 +43,6 @@ constexpr size_t at_entry_hash = 0;
 constexpr size_t at_entry_log = 4;
 constexpr size_t at_entry_time = 12;
 constexpr size_t at_entry_prev = 20;
-
-template <class T>
-T get_field(const uint8_t* p) noexcept {
-  T v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
-}
-
-template <class T>
-void set_field(uint8_t* p, T v) noexcept {
-  std::memcpy(p, &v, sizeof v);
-}
 
 // Fields that lookups read while put() writes them. Every one is naturally aligned: the
 // mapping is page-aligned and the offsets above are multiples of the field's size.
