@@ -1,7 +1,8 @@
 // The two message records: `message` as producers send it (SEND, SEND_BATCH, SEND_REPLY) and
 // `stored_message` as the broker serves it (PULL responses, lookups, REPLY pushes). The body
 // is the last field of both, so encode_prefix() can write everything up to and including the
-// body's length and leave the body itself to a gathered write (see gather.hpp).
+// body's length and leave the body itself to a gathered write (see gather.hpp); body_last
+// gives both their encode() and encode_gathered() from it.
 #pragma once
 
 #include <berth/wire/field.hpp>
@@ -17,7 +18,25 @@ namespace berth::wire {
 
 inline constexpr int32_t any_queue = -1;  // message::queue_id: the broker picks
 
-struct message {
+// encode() and encode_gathered() for a record whose last field is its body, from the
+// record's encode_prefix(writer&), which writes every field up to and including the body's
+// length and returns the body: encode() appends the body to the buffer, encode_gathered()
+// leaves it to the gathered write.
+template <class Record>
+struct body_last {
+  void encode(writer& w) const { w.raw(record().encode_prefix(w)); }
+  void encode_gathered(writer& w, gather& g) const {
+    const bytes_view b = record().encode_prefix(w);  // before w.size(): the length comes first
+    g.add(w.size(), b);
+  }
+
+  bool operator==(const body_last&) const = default;
+
+ private:
+  const Record& record() const noexcept { return static_cast<const Record&>(*this); }
+};
+
+struct message : body_last<message> {
   std::string_view topic;
   int32_t queue_id = any_queue;
   std::string_view tags;
@@ -42,11 +61,6 @@ struct message {
     w.bytes_length(body.size());
     return body;
   }
-  void encode(writer& w) const { w.raw(encode_prefix(w)); }
-  void encode_gathered(writer& w, gather& g) const {
-    const bytes_view b = encode_prefix(w);  // before w.size(): the length comes first
-    g.add(w.size(), b);
-  }
 
   void read(reader& r) {
     topic = r.str("topic");
@@ -62,7 +76,7 @@ struct message {
   bool operator==(const message&) const = default;
 };
 
-struct stored_message {
+struct stored_message : body_last<stored_message> {
   std::string_view topic;
   uint32_t queue_id = 0;
   uint64_t queue_offset = 0;
@@ -102,11 +116,6 @@ struct stored_message {
     w.str(store_host);
     w.bytes_length(body.size());
     return body;
-  }
-  void encode(writer& w) const { w.raw(encode_prefix(w)); }
-  void encode_gathered(writer& w, gather& g) const {
-    const bytes_view b = encode_prefix(w);  // before w.size(): the length comes first
-    g.add(w.size(), b);
   }
 
   void read(reader& r) {
