@@ -1,13 +1,13 @@
 // The commit log on real files in a temporary directory, with small (64 KiB) segments so that
 // a few hundred records roll several times.
 #include "commit_log.hpp"
+#include "temp_dir_fixture.hpp"
 
 #include <berth/plugin/error.hpp>
 
 #include <gtest/gtest.h>
 
 #include <atomic>
-#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <random>
@@ -24,26 +24,16 @@ namespace fs = std::filesystem;
 
 constexpr uint64_t seg_size = 64 * 1024;
 
-class temp_dir {
+using test::contains;
+using test::thrown_by;
+
+// The test's directory, with the commit log in commitlog/ inside it.
+class commit_log_dir : public test::temp_dir {
  public:
-  temp_dir() {
-    std::string pattern = (fs::temp_directory_path() / "berth-commit-log-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~temp_dir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  temp_dir(const temp_dir&) = delete;
-  temp_dir& operator=(const temp_dir&) = delete;
-  [[nodiscard]] const fs::path& path() const { return path_; }
-  [[nodiscard]] fs::path log_dir() const { return path_ / "commitlog"; }
+  commit_log_dir() : temp_dir("commit-log") {}
+  [[nodiscard]] fs::path log_dir() const { return path() / "commitlog"; }
   [[nodiscard]] fs::path segment(uint64_t start) const { return log_dir() / offset_file_name(start); }
   [[nodiscard]] commit_log::options options() const { return {log_dir(), seg_size}; }
-
- private:
-  fs::path path_;
 };
 
 // A record as appended: where it went and which message it holds.
@@ -161,20 +151,6 @@ uint64_t inode(const fs::path& path) {
   return st.st_ino;
 }
 
-sdk::plugin_error thrown_by(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const sdk::plugin_error& e) {
-    return e;
-  }
-  ADD_FAILURE() << "no plugin_error thrown";
-  return sdk::plugin_error(BERTH_OK, "");
-}
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
 uint64_t segment_of(uint64_t offset) { return offset - offset % seg_size; }
 
 // Reopens the log in `dir` and recovers it from `from`, collecting what on_record saw.
@@ -184,7 +160,7 @@ struct reopened {
   std::vector<appended> replayed;
 };
 
-reopened reopen(const temp_dir& dir, uint64_t from = 0) {
+reopened reopen(const commit_log_dir& dir, uint64_t from = 0) {
   reopened r;
   r.log = std::make_unique<commit_log>(dir.options());
   r.recovery = r.log->recover(from, [&](const decoded_record& rec) {
@@ -195,7 +171,7 @@ reopened reopen(const temp_dir& dir, uint64_t from = 0) {
 }
 
 TEST(CommitLog, EmptyDirectoryIsAnEmptyLogAtZeroAndTheFirstAppendMakesSegmentZero) {
-  temp_dir dir;
+  commit_log_dir dir;
   commit_log log(dir.options());
   EXPECT_TRUE(fs::is_directory(dir.log_dir()));
   EXPECT_EQ(log.write_offset(), 0u);
@@ -215,7 +191,7 @@ TEST(CommitLog, EmptyDirectoryIsAnEmptyLogAtZeroAndTheFirstAppendMakesSegmentZer
 }
 
 TEST(CommitLog, RecoverOfAnEmptyDirectoryFindsNothing) {
-  temp_dir dir;
+  commit_log_dir dir;
   commit_log log(dir.options());
   const log_recovery r = log.recover(12345, [](const decoded_record&) { ADD_FAILURE(); });
   EXPECT_EQ(r.end_offset, 0u);
@@ -225,7 +201,7 @@ TEST(CommitLog, RecoverOfAnEmptyDirectoryFindsNothing) {
 }
 
 TEST(CommitLog, AppendsReadBackInOrderAcrossSeveralRolls) {
-  temp_dir dir;
+  commit_log_dir dir;
   commit_log log(dir.options());
   const std::vector<appended> written = append_many(log, 400);
   const uint64_t end = written.back().offset + written.back().size;
@@ -247,7 +223,7 @@ TEST(CommitLog, AppendsReadBackInOrderAcrossSeveralRolls) {
 }
 
 TEST(CommitLog, EverySegmentEndsWithAMarkerThatReadersFollow) {
-  temp_dir dir;
+  commit_log_dir dir;
   commit_log log(dir.options());
   const std::vector<appended> written = append_many(log, 300);
   size_t markers = 0;
@@ -268,7 +244,7 @@ TEST(CommitLog, EverySegmentEndsWithAMarkerThatReadersFollow) {
 }
 
 TEST(CommitLog, ARecordThatFillsASegmentLeavesRoomForTheSmallestMarker) {
-  temp_dir dir;
+  commit_log_dir dir;
   commit_log log(dir.options());
   const auto fill = [](std::span<uint8_t> out, uint64_t) { std::memset(out.data(), 1, out.size()); };
   EXPECT_EQ(log.append(seg_size - blank_size, fill), 0u);
@@ -279,7 +255,7 @@ TEST(CommitLog, ARecordThatFillsASegmentLeavesRoomForTheSmallestMarker) {
 }
 
 TEST(CommitLog, RefusesARecordLargerThanASegmentAndWritesNothing) {
-  temp_dir dir;
+  commit_log_dir dir;
   commit_log log(dir.options());
   const sdk::plugin_error e = thrown_by([&] {
     (void)log.append(seg_size - blank_size + 1, [](std::span<uint8_t>, uint64_t) { ADD_FAILURE(); });
@@ -292,7 +268,7 @@ TEST(CommitLog, RefusesARecordLargerThanASegmentAndWritesNothing) {
 }
 
 TEST(CommitLog, AWriteThatThrowsLeavesNoTraceAndTheNextAppendTakesItsPlace) {
-  temp_dir dir;
+  commit_log_dir dir;
   {
     commit_log log(dir.options());
     const appended first = append_message(log, 0, 100);
@@ -314,7 +290,7 @@ TEST(CommitLog, AWriteThatThrowsLeavesNoTraceAndTheNextAppendTakesItsPlace) {
 }
 
 TEST(CommitLog, ReadsStopAtTheWriteOffsetAndAtSegmentEnds) {
-  temp_dir dir;
+  commit_log_dir dir;
   commit_log log(dir.options());
   const std::vector<appended> written = append_many(log, 100);
   const appended& last = written.back();
@@ -329,7 +305,7 @@ TEST(CommitLog, ReadsStopAtTheWriteOffsetAndAtSegmentEnds) {
 }
 
 TEST(CommitLog, AppendBeforeRecoverIsRefused) {
-  temp_dir dir;
+  commit_log_dir dir;
   {
     commit_log log(dir.options());
     (void)append_message(log, 0, 10);
@@ -343,7 +319,7 @@ TEST(CommitLog, AppendBeforeRecoverIsRefused) {
 }
 
 TEST(CommitLog, RecoverAfterReopenFindsTheSameEndAndReplaysEveryRecord) {
-  temp_dir dir;
+  commit_log_dir dir;
   std::vector<appended> written;
   uint64_t end = 0;
   {
@@ -375,7 +351,7 @@ TEST(CommitLog, RecoverAfterReopenFindsTheSameEndAndReplaysEveryRecord) {
 }
 
 TEST(CommitLog, RecoverFromAMiddleRecordReplaysOnlyFromThere) {
-  temp_dir dir;
+  commit_log_dir dir;
   std::vector<appended> written;
   {
     commit_log log(dir.options());
@@ -397,7 +373,7 @@ TEST(CommitLog, RecoverFromAMiddleRecordReplaysOnlyFromThere) {
 // The last record, torn: every suffix of it zeroed (what a crash leaves when its later pages
 // never reached the disk).
 TEST(CommitLog, TornLastRecordIsCutAtEveryByteItCouldTearAt) {
-  temp_dir dir;
+  commit_log_dir dir;
   std::vector<appended> written;
   {
     commit_log log(dir.options());
@@ -431,7 +407,7 @@ TEST(CommitLog, TornLastRecordIsCutAtEveryByteItCouldTearAt) {
 }
 
 TEST(CommitLog, ScribbledLastRecordIsCutRightBeforeIt) {
-  temp_dir dir;
+  commit_log_dir dir;
   std::vector<appended> written;
   {
     commit_log log(dir.options());
@@ -460,7 +436,7 @@ TEST(CommitLog, ScribbledLastRecordIsCutRightBeforeIt) {
 }
 
 TEST(CommitLog, FlippedBitInAMiddleRecordOfTheLastSegmentCutsThere) {
-  temp_dir dir;
+  commit_log_dir dir;
   std::vector<appended> written;
   {
     commit_log log(dir.options());
@@ -502,7 +478,7 @@ TEST(CommitLog, FlippedBitInAMiddleRecordOfTheLastSegmentCutsThere) {
 }
 
 TEST(CommitLog, FlippedBitInAnEarlierSegmentCutsThereAndRemovesLaterSegments) {
-  temp_dir dir;
+  commit_log_dir dir;
   std::vector<appended> written;
   {
     commit_log log(dir.options());
@@ -538,7 +514,7 @@ TEST(CommitLog, FlippedBitInAnEarlierSegmentCutsThereAndRemovesLaterSegments) {
 }
 
 TEST(CommitLog, DataInALaterSegmentAfterTheEndIsCut) {
-  temp_dir dir;
+  commit_log_dir dir;
   {
     commit_log log(dir.options());
     (void)append_many(log, 300);
@@ -557,7 +533,7 @@ TEST(CommitLog, DataInALaterSegmentAfterTheEndIsCut) {
 }
 
 TEST(CommitLog, DamagedEndOfSegmentMarkerCutsTheLogThere) {
-  temp_dir dir;
+  commit_log_dir dir;
   std::vector<appended> written;
   {
     commit_log log(dir.options());
@@ -586,7 +562,7 @@ TEST(CommitLog, DamagedEndOfSegmentMarkerCutsTheLogThere) {
 // The writer always leaves room for the marker, so a record that does not (here made by
 // hand) was not written by it, and appending after it would put the marker past the end.
 TEST(CommitLog, RecordLeavingNoRoomForTheMarkerIsCut) {
-  temp_dir dir;
+  commit_log_dir dir;
   fs::create_directories(dir.log_dir());
   {
     const mapped_file_ptr file = mapped_file::create(dir.segment(0), seg_size);
@@ -608,7 +584,7 @@ TEST(CommitLog, RecordLeavingNoRoomForTheMarkerIsCut) {
 }
 
 TEST(CommitLog, PreallocatedSegmentIsTakenByTheRollAndKeptAcrossReopen) {
-  temp_dir dir;
+  commit_log_dir dir;
   uint64_t end = 0;
   {
     commit_log log(dir.options());
@@ -642,7 +618,7 @@ TEST(CommitLog, PreallocatedSegmentIsTakenByTheRollAndKeptAcrossReopen) {
 }
 
 TEST(CommitLog, PreallocationFromAnotherThreadNeverRacesTheRoll) {
-  temp_dir dir;
+  commit_log_dir dir;
   commit_log log(dir.options());
   std::atomic<bool> done{false};
   std::thread preallocator([&] {
@@ -658,7 +634,7 @@ TEST(CommitLog, PreallocationFromAnotherThreadNeverRacesTheRoll) {
 TEST(CommitLog, ForeignFilesAreRefusedByName) {
   for (const char* name : {"notes.txt", "00000000000000000000.bak", "0000000000000000000",
                            "lock", ".hidden", "0000000000000000000.tmp"}) {
-    temp_dir dir;
+    commit_log_dir dir;
     fs::create_directories(dir.log_dir());
     ::close(::open((dir.log_dir() / name).c_str(), O_CREAT | O_WRONLY | O_CLOEXEC, 0644));
     const sdk::plugin_error e = thrown_by([&] { commit_log log(dir.options()); });
@@ -666,14 +642,14 @@ TEST(CommitLog, ForeignFilesAreRefusedByName) {
     EXPECT_EQ(std::string(e.what()), "commit log " + dir.log_dir().string() + ": foreign file " +
                                          name + " (only segments named by a 20-digit offset belong here)");
   }
-  temp_dir dir;
+  commit_log_dir dir;
   fs::create_directories(dir.segment(0));  // a directory with a segment's name
   EXPECT_TRUE(contains(thrown_by([&] { commit_log log(dir.options()); }).what(),
                        "foreign file 00000000000000000000"));
 }
 
 TEST(CommitLog, ASegmentWhoseCreationACrashInterruptedIsDeletedAtOpen) {
-  temp_dir dir;
+  commit_log_dir dir;
   fs::create_directories(dir.log_dir());
   const fs::path leftover = dir.log_dir() / "00000000000000000000.tmp";
   ::close(::open(leftover.c_str(), O_CREAT | O_WRONLY | O_CLOEXEC, 0644));  // short, as if cut
@@ -687,7 +663,7 @@ TEST(CommitLog, ASegmentWhoseCreationACrashInterruptedIsDeletedAtOpen) {
 }
 
 TEST(CommitLog, WrongSizedSegmentIsRefusedNamingBothSizes) {
-  temp_dir dir;
+  commit_log_dir dir;
   fs::create_directories(dir.log_dir());
   (void)mapped_file::create(dir.segment(0), 1000);
   const sdk::plugin_error e = thrown_by([&] { commit_log log(dir.options()); });
@@ -696,7 +672,7 @@ TEST(CommitLog, WrongSizedSegmentIsRefusedNamingBothSizes) {
 }
 
 TEST(CommitLog, GapBetweenSegmentsIsRefused) {
-  temp_dir dir;
+  commit_log_dir dir;
   fs::create_directories(dir.log_dir());
   (void)mapped_file::create(dir.segment(0), seg_size);
   (void)mapped_file::create(dir.segment(2 * seg_size), seg_size);
@@ -707,7 +683,7 @@ TEST(CommitLog, GapBetweenSegmentsIsRefused) {
 }
 
 TEST(CommitLog, SegmentNotAtASegmentBoundaryIsRefused) {
-  temp_dir dir;
+  commit_log_dir dir;
   fs::create_directories(dir.log_dir());
   (void)mapped_file::create(dir.segment(4096), seg_size);
   EXPECT_TRUE(contains(thrown_by([&] { commit_log log(dir.options()); }).what(),
@@ -716,13 +692,13 @@ TEST(CommitLog, SegmentNotAtASegmentBoundaryIsRefused) {
 }
 
 TEST(CommitLog, TooSmallASegmentSizeIsRefused) {
-  temp_dir dir;
+  commit_log_dir dir;
   const sdk::plugin_error e = thrown_by([&] { commit_log log({dir.log_dir(), 1024}); });
   EXPECT_EQ(e.status(), BERTH_E_INVALID);
 }
 
 TEST(CommitLog, RemoveOldestWhileBytesArePinnedKeepsThemReadable) {
-  temp_dir dir;
+  commit_log_dir dir;
   commit_log log(dir.options());
   const std::vector<appended> written = append_many(log, 300);
   ASSERT_GE(log.segments().size(), 3u);
@@ -745,7 +721,7 @@ TEST(CommitLog, RemoveOldestWhileBytesArePinnedKeepsThemReadable) {
 }
 
 TEST(CommitLog, RemoveOldestNeverRemovesTheSegmentBeingWritten) {
-  temp_dir dir;
+  commit_log_dir dir;
   commit_log log(dir.options());
   EXPECT_EQ(log.remove_oldest(), 0u);  // nothing
   (void)append_message(log, 0, 100);
@@ -762,7 +738,7 @@ TEST(CommitLog, RemoveOldestNeverRemovesTheSegmentBeingWritten) {
 }
 
 TEST(CommitLog, FlushMovesTheDurableOffsetUpToTheWriteOffset) {
-  temp_dir dir;
+  commit_log_dir dir;
   commit_log log(dir.options());
   EXPECT_EQ(log.flush(1000), 0u);  // nothing written: nothing to do
   const std::vector<appended> written = append_many(log, 200);
@@ -777,7 +753,7 @@ TEST(CommitLog, FlushMovesTheDurableOffsetUpToTheWriteOffset) {
 // One appender, several readers, a flusher, a preallocator and retention, all at once. Readers
 // read only below write_offset() and check every byte they see (run it under TSan too).
 TEST(CommitLog, ConcurrentReadersSeeWholeRecordsWhileOneThreadAppends) {
-  temp_dir dir;
+  commit_log_dir dir;
   commit_log log(dir.options());
   constexpr size_t count = 3000;
   std::atomic<bool> writing{true};
@@ -835,7 +811,7 @@ TEST(CommitLog, ConcurrentReadersSeeWholeRecordsWhileOneThreadAppends) {
 }
 
 TEST(CommitLog, ReadersSurviveRetentionDroppingSegmentsUnderThem) {
-  temp_dir dir;
+  commit_log_dir dir;
   commit_log log(dir.options());
   constexpr size_t count = 3000;
   std::atomic<bool> writing{true};

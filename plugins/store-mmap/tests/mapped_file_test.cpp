@@ -1,14 +1,13 @@
 // Preallocated mapped files on real files in a temporary directory.
 #include "mapped_file.hpp"
+#include "temp_dir_fixture.hpp"
 
 #include <berth/plugin/error.hpp>
 
 #include <gtest/gtest.h>
 
-#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
-#include <functional>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <vector>
@@ -18,39 +17,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-class temp_dir {
- public:
-  temp_dir() {
-    std::string pattern = (fs::temp_directory_path() / "berth-mapped-file-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~temp_dir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  temp_dir(const temp_dir&) = delete;
-  temp_dir& operator=(const temp_dir&) = delete;
-  [[nodiscard]] const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
-
-// The exception `fn` throws, or a failure when it throws none.
-sdk::plugin_error thrown_by(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const sdk::plugin_error& e) {
-    return e;
-  }
-  ADD_FAILURE() << "no plugin_error thrown";
-  return sdk::plugin_error(BERTH_OK, "");
-}
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
+using test::contains;
+using test::temp_dir;
+using test::thrown_by;
 
 // The file's bytes as the file system has them, read past the mapping.
 std::vector<uint8_t> read_file(const fs::path& path) {

@@ -9,6 +9,7 @@
 #include "record.hpp"
 
 #include "log/logger.hpp"
+#include "message_copy.hpp"
 #include "process.hpp"
 #include "store/message_builder.hpp"
 #include "store/store.hpp"
@@ -59,10 +60,6 @@ int64_t wall_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
-}
-
-std::string_view text(berth_str s) {
-  return s.len == 0 ? std::string_view{} : std::string_view{s.ptr, s.len};
 }
 
 // Poll `done` for up to `limit`.
@@ -170,79 +167,28 @@ message_builder builder_for(const sent_message& m) {
   return b;
 }
 
-// An owned copy of a message view, comparable with what the test sent.
-struct stored_message {
-  std::string topic;
-  uint32_t queue_id = 0;
-  uint64_t queue_offset = 0;
-  uint64_t log_offset = 0;
-  int64_t born_time_ms = 0;
-  int64_t store_time_ms = 0;
-  std::string message_id;
-  std::string tags;
-  std::string keys;
-  uint64_t tag_hash = 0;
-  std::vector<std::pair<std::string, std::string>> properties;
-  uint32_t flag = 0;
-  uint32_t sys_flag = 0;
-  uint32_t reconsume_times = 0;
-  std::string body;
-  std::string born_host;
-  std::string store_host;
+// An owned copy of a message view, as the store conformance suite makes it too.
+using stored_message = test::message_copy;
 
-  static stored_message of(const berth_message_view& v) {
-    stored_message m;
-    m.topic = text(v.topic);
-    m.queue_id = v.queue_id;
-    m.queue_offset = v.queue_offset;
-    m.log_offset = v.log_offset;
-    m.born_time_ms = v.born_time_ms;
-    m.store_time_ms = v.store_time_ms;
-    m.message_id = text(v.message_id);
-    m.tags = text(v.tags);
-    m.keys = text(v.keys);
-    m.tag_hash = v.tag_hash;
-    for (uint32_t i = 0; i < v.property_count; ++i) {
-      m.properties.emplace_back(text(v.properties[i].name), text(v.properties[i].value));
-    }
-    m.flag = v.flag;
-    m.sys_flag = v.sys_flag;
-    m.reconsume_times = v.reconsume_times;
-    if (v.body.len > 0) m.body.assign(reinterpret_cast<const char*>(v.body.ptr), v.body.len);
-    m.born_host = text(v.born_host);
-    m.store_host = text(v.store_host);
-    return m;
-  }
-
-  static stored_message expected(const sent_message& s) {
-    stored_message m;
-    m.topic = s.queue.topic;
-    m.queue_id = s.queue.queue_id;
-    m.queue_offset = s.at.queue_offset;
-    m.log_offset = s.at.log_offset;
-    m.born_time_ms = 1'000'000 + static_cast<int64_t>(s.index);
-    m.store_time_ms = s.at.store_time_ms;
-    m.message_id = s.at.message_id;
-    m.tags = s.tags();
-    m.keys = s.key();
-    const std::string tags = s.tags();
-    m.tag_hash = berth_tag_hash(berth_str{tags.data(), tags.size()});
-    m.properties = {{"seq", std::to_string(s.index)}, {"UNIQ_KEY", s.unique_key()}};
-    m.body = s.body;
-    m.born_host = the_born_host;
-    m.store_host = the_store_host;
-    return m;
-  }
-
-  bool operator==(const stored_message&) const = default;
-};
-
-std::ostream& operator<<(std::ostream& out, const stored_message& m) {
-  return out << fmt::format("{{{}:{} @{} log {} time {} id '{}' tags '{}' keys '{}' {} props, "
-                            "{}-byte body '{}...'}}",
-                            m.topic, m.queue_id, m.queue_offset, m.log_offset, m.store_time_ms,
-                            m.message_id, m.tags, m.keys, m.properties.size(), m.body.size(),
-                            m.body.substr(0, 24));
+// The copy the store should serve of a message the test sent.
+stored_message expected(const sent_message& s) {
+  stored_message m;
+  m.topic = s.queue.topic;
+  m.queue_id = s.queue.queue_id;
+  m.queue_offset = s.at.queue_offset;
+  m.log_offset = s.at.log_offset;
+  m.born_time_ms = 1'000'000 + static_cast<int64_t>(s.index);
+  m.store_time_ms = s.at.store_time_ms;
+  m.message_id = s.at.message_id;
+  m.tags = s.tags();
+  m.keys = s.key();
+  const std::string tags = s.tags();
+  m.tag_hash = berth_tag_hash(berth_str{tags.data(), tags.size()});
+  m.properties = {{"seq", std::to_string(s.index)}, {"UNIQ_KEY", s.unique_key()}};
+  m.body.assign(s.body.begin(), s.body.end());
+  m.born_host = the_born_host;
+  m.store_host = the_store_host;
+  return m;
 }
 
 // A call that had to succeed did not: end the test with the plugin's own words.
@@ -343,7 +289,7 @@ void expect_serves(store_api& store, const std::vector<sent_message>& sent, uint
     const std::vector<stored_message> got = read_all(store, q, min);
     std::vector<stored_message> want;
     for (const sent_message* m : list) {
-      if (m->at.queue_offset >= min) want.push_back(stored_message::expected(*m));
+      if (m->at.queue_offset >= min) want.push_back(expected(*m));
     }
     ASSERT_EQ(got.size(), want.size());
     for (size_t i = 0; i < got.size(); ++i) {
@@ -356,7 +302,7 @@ void expect_serves(store_api& store, const std::vector<sent_message>& sent, uint
     if (kept) {
       if (!by_id) call_failed("lookup_id " + m.at.message_id, by_id.error());
       ASSERT_EQ(by_id.value().size(), 1u) << m.at.message_id;
-      ASSERT_EQ(stored_message::of(by_id.value()[0]), stored_message::expected(m));
+      ASSERT_EQ(stored_message::of(by_id.value()[0]), expected(m));
     } else {
       ASSERT_FALSE(by_id) << "message " << m.index << " at log offset " << m.at.log_offset
                           << " is below the log start " << log_min << " but was found by id";
@@ -367,7 +313,7 @@ void expect_serves(store_api& store, const std::vector<sent_message>& sent, uint
       if (!by_key) call_failed("lookup_key " + key, by_key.error());
       if (kept) {
         ASSERT_EQ(by_key.value().size(), 1u) << "key " << key << " (duplicates or missing)";
-        ASSERT_EQ(stored_message::of(by_key.value()[0]), stored_message::expected(m));
+        ASSERT_EQ(stored_message::of(by_key.value()[0]), expected(m));
       } else {
         ASSERT_EQ(by_key.value().size(), 0u) << "key " << key << " of a deleted message";
       }

@@ -40,37 +40,6 @@ int64_t now_ms() {
       .count();
 }
 
-message_copy message_copy::of(const berth_message_view& view) {
-  message_copy m;
-  m.topic = text(view.topic);
-  m.queue_id = view.queue_id;
-  m.queue_offset = view.queue_offset;
-  m.log_offset = view.log_offset;
-  m.born_time_ms = view.born_time_ms;
-  m.store_time_ms = view.store_time_ms;
-  m.message_id = text(view.message_id);
-  m.tags = text(view.tags);
-  m.keys = text(view.keys);
-  m.tag_hash = view.tag_hash;
-  for (uint32_t i = 0; i < view.property_count; ++i) {
-    m.properties.emplace_back(text(view.properties[i].name), text(view.properties[i].value));
-  }
-  m.flag = view.flag;
-  m.sys_flag = view.sys_flag;
-  m.reconsume_times = view.reconsume_times;
-  if (view.body.len > 0) m.body.assign(view.body.ptr, view.body.ptr + view.body.len);
-  m.born_host = text(view.born_host);
-  m.store_host = text(view.store_host);
-  return m;
-}
-
-std::ostream& operator<<(std::ostream& out, const message_copy& m) {
-  return out << fmt::format("{{{}:{} @{} log {} id '{}' tags '{}' keys '{}' {} properties, "
-                            "{}-byte body}}",
-                            m.topic, m.queue_id, m.queue_offset, m.log_offset, m.message_id,
-                            m.tags, m.keys, m.properties.size(), m.body.size());
-}
-
 void store_conformance::SetUp() {
   auto opened = test::store_harness::open(target().library, target().config);
   ASSERT_TRUE(opened) << "cannot open store plugin '" << target().name

@@ -3,6 +3,7 @@
 // fail the test with the plugin's message when a call that should work does not.
 #pragma once
 
+#include "message_copy.hpp"
 #include "store/message_builder.hpp"
 #include "store/store.hpp"
 #include "store_fixture.hpp"
@@ -12,9 +13,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
-#include <ostream>
 #include <string>
-#include <utility>
 #include <vector>
 
 namespace berth::conformance {
@@ -35,29 +34,7 @@ const plugin_under_test& target();
 void set_target(plugin_under_test plugin);
 
 // An owned copy of a message view, to compare after (or while) the store's memory changes.
-struct message_copy {
-  std::string topic;
-  uint32_t queue_id = 0;
-  uint64_t queue_offset = 0;
-  uint64_t log_offset = 0;
-  int64_t born_time_ms = 0;
-  int64_t store_time_ms = 0;
-  std::string message_id;
-  std::string tags;
-  std::string keys;
-  uint64_t tag_hash = 0;
-  std::vector<std::pair<std::string, std::string>> properties;  // in the view's order
-  uint32_t flag = 0;
-  uint32_t sys_flag = 0;
-  uint32_t reconsume_times = 0;
-  std::vector<uint8_t> body;
-  std::string born_host;
-  std::string store_host;
-
-  static message_copy of(const berth_message_view& view);
-  bool operator==(const message_copy&) const = default;
-};
-std::ostream& operator<<(std::ostream& out, const message_copy& m);
+using test::message_copy;
 
 std::string_view text(berth_str s);
 std::string body_text(const berth_message_view& view);
