@@ -32,24 +32,24 @@ max_frame_size = "1MiB"
                      dir.path().string(), transport_keys);
 }
 
-std::vector<uint8_t> hello_frame(uint64_t id) {
+wire::hello_request hello() {
   wire::hello_request h;
   h.client_id = "it-client";
   h.client_version = "0";
-  std::vector<uint8_t> out;
-  wire::frame_builder b(out, wire::request_header(wire::code::hello, id));
-  h.encode(b.body());
-  (void)b.finish();
-  return out;
+  return h;
+}
+
+// A HELLO request frame, for the tests that send raw bytes.
+std::vector<uint8_t> hello_frame(uint64_t id) {
+  return request_frame(wire::code::hello, id, hello());
 }
 
 // HELLO on `client` works: the connection is alive and served.
-void expect_hello_served(wire_client& client, uint64_t id) {
-  client.send(hello_frame(id));
-  const auto answer = client.read_frame();
+void expect_hello_served(wire_client& client) {
+  const auto answer = client.call(wire::code::hello, hello());
   ASSERT_TRUE(answer) << "no answer to HELLO";
   EXPECT_EQ(header_of(*answer).status, wire::status::ok);
-  EXPECT_EQ(header_of(*answer).request_id, id);
+  EXPECT_EQ(header_of(*answer).request_id, client.last_request_id());
 }
 
 class tcp_transport_test : public ::testing::Test {
@@ -73,13 +73,12 @@ class tcp_transport_test : public ::testing::Test {
 TEST_F(tcp_transport_test, hello_names_the_broker_and_its_limits) {
   ASSERT_NO_FATAL_FAILURE(start());
   wire_client client(endpoint_);
-  client.send(hello_frame(7));
-  const auto answer = client.read_frame();
+  const auto answer = client.call(wire::code::hello, hello());
   ASSERT_TRUE(answer);
   const wire::frame_header h = header_of(*answer);
   EXPECT_EQ(h.kind, wire::kind::response);
   EXPECT_EQ(h.status, wire::status::ok);
-  EXPECT_EQ(h.request_id, 7u);
+  EXPECT_EQ(h.request_id, client.last_request_id());
   auto body = wire::decode<wire::hello_response>(wire::frame_body(*answer, h), h.code,
                                                  wire::kind::response);
   ASSERT_TRUE(body) << body.error().message;
@@ -113,13 +112,13 @@ TEST_F(tcp_transport_test, garbage_closes_that_connection_only) {
   ASSERT_NO_FATAL_FAILURE(start());
   wire_client good(endpoint_);
   wire_client bad(endpoint_);
-  ASSERT_NO_FATAL_FAILURE(expect_hello_served(good, 1));
+  ASSERT_NO_FATAL_FAILURE(expect_hello_served(good));
   bad.send(std::string("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
   const auto answer = bad.read_frame();
   ASSERT_TRUE(answer) << "garbage deserves an answer before the close";
   EXPECT_EQ(header_of(*answer).status, wire::status::frame_too_large) << error_text(*answer);
   EXPECT_TRUE(bad.closed_by_peer());
-  ASSERT_NO_FATAL_FAILURE(expect_hello_served(good, 2));
+  ASSERT_NO_FATAL_FAILURE(expect_hello_served(good));
 }
 
 TEST_F(tcp_transport_test, a_frame_over_the_limit_is_refused_before_its_body_is_sent) {
@@ -170,13 +169,13 @@ TEST_F(tcp_transport_test, an_unknown_code_is_answered_and_the_connection_goes_o
   ASSERT_TRUE(answer);
   EXPECT_EQ(header_of(*answer).status, wire::status::unknown_code);
   EXPECT_EQ(header_of(*answer).request_id, 4u);
-  ASSERT_NO_FATAL_FAILURE(expect_hello_served(client, 5));
+  ASSERT_NO_FATAL_FAILURE(expect_hello_served(client));
 }
 
 TEST_F(tcp_transport_test, an_idle_connection_is_closed_after_idle_timeout) {
   ASSERT_NO_FATAL_FAILURE(start("idle_timeout = \"1s\""));
   wire_client client(endpoint_);
-  ASSERT_NO_FATAL_FAILURE(expect_hello_served(client, 1));
+  ASSERT_NO_FATAL_FAILURE(expect_hello_served(client));
   EXPECT_TRUE(client.closed_by_peer(5s)) << broker_->process().err();
 }
 
@@ -184,18 +183,18 @@ TEST_F(tcp_transport_test, connections_over_max_connections_are_closed_at_once) 
   ASSERT_NO_FATAL_FAILURE(start("max_connections = 2"));
   wire_client first(endpoint_);
   wire_client second(endpoint_);
-  ASSERT_NO_FATAL_FAILURE(expect_hello_served(first, 1));
-  ASSERT_NO_FATAL_FAILURE(expect_hello_served(second, 1));
+  ASSERT_NO_FATAL_FAILURE(expect_hello_served(first));
+  ASSERT_NO_FATAL_FAILURE(expect_hello_served(second));
   wire_client third(endpoint_);
   EXPECT_TRUE(third.closed_by_peer());
-  ASSERT_NO_FATAL_FAILURE(expect_hello_served(first, 2));
+  ASSERT_NO_FATAL_FAILURE(expect_hello_served(first));
   EXPECT_TRUE(broker_->process().wait_for_output("max_connections", 2s));
 }
 
 TEST_F(tcp_transport_test, the_broker_stops_cleanly_with_clients_connected) {
   ASSERT_NO_FATAL_FAILURE(start());
   wire_client client(endpoint_);
-  ASSERT_NO_FATAL_FAILURE(expect_hello_served(client, 1));
+  ASSERT_NO_FATAL_FAILURE(expect_hello_served(client));
   broker_->process().signal(SIGTERM);
   EXPECT_EQ(broker_->process().wait_exit(10s), 0) << broker_->process().err();
   EXPECT_TRUE(client.closed_by_peer());

@@ -50,15 +50,10 @@ class topic_admin_test : public ::testing::Test {
 
   template <class Body>
   std::vector<uint8_t> call(wire::code code, const Body& body) {
-    std::vector<uint8_t> frame;
-    wire::frame_builder b(frame, wire::request_header(code, ++next_id_));
-    body.encode(b.body());
-    (void)b.finish();
-    client_->send(frame);
-    auto answer = client_->read_frame();
+    auto answer = client_->call(code, body);
     EXPECT_TRUE(answer) << "no answer to " << wire::name(code);
     if (!answer) return {};
-    EXPECT_EQ(header_of(*answer).request_id, next_id_);
+    EXPECT_EQ(header_of(*answer).request_id, client_->last_request_id());
     return *answer;
   }
   wire::status create(std::string_view name, uint32_t queues, uint8_t perm = 6) {
@@ -94,7 +89,6 @@ class topic_admin_test : public ::testing::Test {
   temp_dir dir_;
   std::unique_ptr<running_broker> broker_;
   std::unique_ptr<wire_client> client_;
-  uint64_t next_id_ = 0;
 };
 
 TEST_F(topic_admin_test, create_list_describe_delete) {

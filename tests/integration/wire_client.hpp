@@ -21,6 +21,16 @@
 
 namespace berth::test {
 
+// One whole request frame: `body` under a request header for `code` with `request_id`.
+template <class Body>
+std::vector<uint8_t> request_frame(wire::code code, uint64_t request_id, const Body& body) {
+  std::vector<uint8_t> frame;
+  wire::frame_builder b(frame, wire::request_header(code, request_id));
+  body.encode(b.body());
+  (void)b.finish();
+  return frame;
+}
+
 class wire_client {
  public:
   // Connects to "127.0.0.1:port".
@@ -57,13 +67,11 @@ class wire_client {
   template <class Body>
   std::optional<std::vector<uint8_t>> call(wire::code code, const Body& body,
                                            std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
-    std::vector<uint8_t> frame;
-    wire::frame_builder b(frame, wire::request_header(code, ++next_id_));
-    body.encode(b.body());
-    (void)b.finish();
-    send(frame);
+    send(request_frame(code, ++next_id_, body));
     return read_frame(timeout);
   }
+  // The request id the last call() sent (0 before the first).
+  [[nodiscard]] uint64_t last_request_id() const noexcept { return next_id_; }
 
   // The next whole frame, or nullopt when the connection closed or nothing came in time.
   std::optional<std::vector<uint8_t>> read_frame(
