@@ -2,7 +2,9 @@
 
 #include "log/logger.hpp"
 #include "protocol/hello.hpp"
+#include "produce/reply_handler.hpp"
 #include "produce/send_handler.hpp"
+#include "query/query_handlers.hpp"
 #include "topic/topic_handlers.hpp"
 
 #include <berth/abi/berth_store.h>
@@ -19,6 +21,9 @@ namespace berth::kernel::broker {
 namespace {
 
 log::logger_ptr logger() { return log::module("broker"); }
+
+// How often committed offsets are written to offsets.json (and always at stop).
+constexpr unsigned offset_save_seconds = 5;
 
 std::uint64_t monotonic_ns() {
   return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -37,7 +42,8 @@ broker::broker(composition plan)
                 plan_.config.broker.data_dir.string(), &connections_} {
   routes_.add(wire::code::hello,
               protocol::hello_handler({plan_.config.broker.name, BERTH_VERSION,
-                                       protocol::default_max_message_size}));
+                                       protocol::default_max_message_size},
+                                      clients_));
   start_failures_metric_ =
       metrics_
           .add(metrics::metric_type::counter, "berth_plugin_start_failures_total",
@@ -55,8 +61,8 @@ result<void> broker::start() {
   lock_.emplace(std::move(locked).value());
 
   // In order; the first failure tears down what the earlier steps made.
-  for (auto step : {&broker::load_topics, &broker::create_instances, &broker::serve_requests,
-                    &broker::start_transports}) {
+  for (auto step : {&broker::load_topics, &broker::load_offsets, &broker::create_instances,
+                    &broker::serve_requests, &broker::start_transports}) {
     if (auto done = (this->*step)(); !done) {
       stop();
       return done;
@@ -82,6 +88,15 @@ result<void> broker::load_topics() {
   return success();
 }
 
+result<void> broker::load_offsets() {
+  auto loaded = offset::offset_table::open(offset::offset_file_path(plan_.config.broker.data_dir));
+  if (!loaded) return failure(BERTH_E_IO, "cannot load the consumer offsets: " + loaded.error().message);
+  offsets_ = std::move(loaded).value();
+  logger()->info("offsets of {} group(s) loaded from {}", offsets_->groups().size(),
+                 offsets_->file().string());
+  return success();
+}
+
 result<void> broker::serve_requests() {
   // The store is always the first instance (composition.hpp); SEND appends to it and
   // TOPIC_DESCRIBE asks it for bounds.
@@ -95,11 +110,49 @@ result<void> broker::serve_requests() {
     store_ = std::move(wrapped).value();
   }
   topic::add_topic_handlers(routes_, *topics_, store_.get());
+  produce::add_reply_handler(routes_, clients_,
+                             {protocol::default_max_message_size, plan_.config.broker.name});
+  groups_ = std::make_unique<group::group_service>(*topics_, store_.get(), *offsets_,
+                                                   group::group_settings{});
+  groups_->add_handlers(routes_);
+  connections_.add_close_listener([this](const protocol::connection_ptr& gone) {
+    clients_.forget(gone);
+    if (groups_) groups_->disconnected(gone);
+  });
   if (store_) {
     produce::add_produce_handlers(routes_, *topics_, *store_,
                                   {protocol::default_max_message_size});
+    query::add_query_handlers(routes_, *topics_, *store_);
+    pulls_ = std::make_unique<delivery::pull_service>(*topics_, *store_, *offsets_, scheduler_);
+    pulls_->add_handlers(routes_);
+    auto listening = store_->set_arrival_listener(
+        [pulls = pulls_.get()](std::string_view topic, uint32_t queue, uint64_t max_offset) {
+          pulls->arrived(topic, queue, max_offset);
+        });
+    if (!listening) return boost::outcome_v2::failure(listening.error());
   }
+  schedule_housekeeping();
   return success();
+}
+
+void broker::schedule_housekeeping() {
+  scheduler_.post(housekeeping_owner_, std::chrono::seconds(1), [this] {
+    housekeeping();
+    schedule_housekeeping();
+  });
+}
+
+void broker::housekeeping() {
+  if (groups_) groups_->expire_members(std::chrono::steady_clock::now());
+  if (++housekeeping_ticks_ % offset_save_seconds == 0) save_offsets();
+}
+
+void broker::save_offsets() {
+  if (!offsets_) return;
+  if (auto saved = offsets_->save(); !saved) {
+    logger()->error("cannot save the consumer offsets (kept in memory, retried): {}",
+                    saved.error().message);
+  }
 }
 
 result<void> broker::create_instances() {
@@ -171,8 +224,14 @@ void broker::stop() {
   const bool was_running = running_;
   running_ = false;
   connections_.stop_accepting();
+  if (pulls_) pulls_->stop();  // parked pulls are told, while their connections are open
   stop_transports();
+  scheduler_.retire_owner(housekeeping_owner_);
+  save_offsets();
+  if (store_) (void)store_->set_arrival_listener({});
   sync_store();
+  pulls_.reset();
+  groups_.reset();
   store_.reset();
   while (!instances_.empty()) {  // reverse creation order
     instances_.pop_back();

@@ -5,9 +5,13 @@
 
 #include "broker/composition.hpp"
 #include "broker/data_dir_lock.hpp"
+#include "delivery/pull_service.hpp"
 #include "executor/scheduler.hpp"
+#include "group/group_service.hpp"
 #include "metrics/registry.hpp"
+#include "offset/offset_table.hpp"
 #include "plugin_host/instance.hpp"
+#include "protocol/client_directory.hpp"
 #include "protocol/connection_table.hpp"
 #include "protocol/router.hpp"
 #include "store/store.hpp"
@@ -47,7 +51,9 @@ class broker {
     config::start_error_policy on_start_error;
   };
 
+  // Topics and committed offsets, before any plugin exists.
   result<void> load_topics();
+  result<void> load_offsets();
   result<void> create_instances();
   // The topic handlers, once the table and the store exist (before any transport starts).
   result<void> serve_requests();
@@ -56,18 +62,28 @@ class broker {
   result<void> start_transports();
   void stop_transports();
   void sync_store();
+  // Every second: members that went silent leave; every few seconds: offsets are saved.
+  void schedule_housekeeping();
+  void housekeeping();
+  void save_offsets();
 
   composition plan_;
   metrics::registry metrics_;
   executor::scheduler scheduler_;
   // Requests from every transport's connections; the routes are set before any plugin exists.
   protocol::router routes_;
+  protocol::client_directory clients_;
   protocol::connection_table connections_;
   plugin_host::host_services services_;
   std::optional<data_dir_lock> lock_;
   std::vector<running_plugin> instances_;  // creation order
   topic::topic_table_ptr topics_;
   store::store_ptr store_;  // the facade over the store instance (instances_ holds it too)
+  offset::offset_table_ptr offsets_;
+  std::unique_ptr<group::group_service> groups_;
+  std::unique_ptr<delivery::pull_service> pulls_;  // null without a store
+  executor::owner_id housekeeping_owner_ = executor::new_owner();
+  unsigned housekeeping_ticks_ = 0;
   std::vector<plugin_host::instance_ptr> started_transports_;
   std::vector<std::pair<std::string, std::string>> endpoints_;
   std::uint32_t start_failures_metric_ = 0;

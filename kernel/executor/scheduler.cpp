@@ -1,9 +1,17 @@
 #include "executor/scheduler.hpp"
 
+#include <atomic>
+
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 namespace berth::kernel::executor {
+
+owner_id new_owner() {
+  static std::atomic<owner_id> next{1};
+  return next++;
+}
+
 
 // A timer object is only touched on pool threads (or before its wait starts), so that a
 // cancel from any thread never races the timer's own completion.

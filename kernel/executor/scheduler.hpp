@@ -22,6 +22,9 @@ namespace berth::kernel::executor {
 using owner_id = std::uint64_t;
 using task_id = std::uint64_t;
 
+// A fresh owner id, never handed out before in this process (never 0).
+owner_id new_owner();
+
 class scheduler {
  public:
   explicit scheduler(unsigned threads);

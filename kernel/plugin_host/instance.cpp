@@ -6,15 +6,6 @@
 #include <atomic>
 
 namespace berth::kernel::plugin_host {
-namespace {
-
-executor::owner_id next_owner() {
-  static std::atomic<executor::owner_id> next{1};
-  return next++;
-}
-
-}  // namespace
-
 plugin_instance::plugin_instance(library_ptr library, std::unique_ptr<berth_host_ctx> context)
     : library_(std::move(library)), context_(std::move(context)) {}
 
@@ -26,7 +17,7 @@ result<std::shared_ptr<plugin_instance>> plugin_instance::create(library_ptr lib
   context->id = settings.id;
   context->config = std::move(settings.config);
   context->services = &services;
-  context->owner = next_owner();
+  context->owner = executor::new_owner();
   std::optional<spdlog::level::level_enum> level;
   if (!settings.log_level.empty()) level = log::parse_level(settings.log_level);
   context->logger = log::plugin(context->kind, context->id, level);

@@ -1,5 +1,6 @@
 #include "produce/send_handler.hpp"
 
+#include "protocol/store_status.hpp"
 #include "store/message_builder.hpp"
 
 #include <berth/wire/bodies.hpp>
@@ -13,6 +14,8 @@
 namespace berth::kernel::produce {
 
 namespace {
+
+using protocol::status_of_store_error;
 
 // Where a refused batch goes: the status and the words.
 struct refusal {
@@ -28,16 +31,6 @@ wire::status status_of_topic_error(topic::errc e) {
     case topic::errc::io: break;
   }
   return wire::status::internal;
-}
-
-wire::status status_of_store_error(berth_status s) {
-  switch (s) {
-    case BERTH_E_FULL: return wire::status::store_full;
-    case BERTH_E_IO: return wire::status::store_failed;
-    case BERTH_E_INVALID: return wire::status::invalid_argument;
-    case BERTH_E_CLOSED: return wire::status::shutting_down;
-    default: return wire::status::internal;
-  }
 }
 
 class send_handler {

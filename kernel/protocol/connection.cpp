@@ -52,6 +52,16 @@ void connection::close(std::string_view reason) {
   if (open_) ops_.close(conn_arg_, berth_str{reason.data(), reason.size()});
 }
 
+void connection::set_client_id(std::string id) {
+  std::lock_guard lock(client_id_mutex_);
+  client_id_ = std::move(id);
+}
+
+std::string connection::client_id() const {
+  std::lock_guard lock(client_id_mutex_);
+  return client_id_;
+}
+
 void connection::mark_closed() {
   std::lock_guard lock(mutex_);
   open_ = false;

@@ -38,6 +38,9 @@ class connection {
   [[nodiscard]] const std::string& local() const noexcept { return local_; }
   [[nodiscard]] const std::string& transport_id() const noexcept { return transport_id_; }
   [[nodiscard]] uint64_t max_frame_size() const noexcept { return max_frame_size_; }
+  // The id the client announced in HELLO ("" before): where replies and pushes for it go.
+  void set_client_id(std::string id);
+  [[nodiscard]] std::string client_id() const;
 
  private:
   mutable std::mutex mutex_;  // held across ops_ calls, so that mark_closed() waits for them
@@ -48,6 +51,8 @@ class connection {
   std::string local_;
   std::string transport_id_;
   uint64_t max_frame_size_ = 0;
+  mutable std::mutex client_id_mutex_;
+  std::string client_id_;
 };
 
 using connection_ptr = std::shared_ptr<connection>;

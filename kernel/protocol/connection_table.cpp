@@ -50,8 +50,19 @@ void connection_table::frame(berth_conn* conn, std::span<const uint8_t> bytes) n
   routes_.route(conn->connection, bytes);
 }
 
+void connection_table::add_close_listener(close_listener listener) {
+  close_listeners_.push_back(std::move(listener));
+}
+
 void connection_table::closed(berth_conn* conn) noexcept {
   conn->connection->mark_closed();
+  for (const close_listener& listener : close_listeners_) {
+    try {
+      listener(conn->connection);
+    } catch (const std::exception& e) {
+      logger()->error("a close listener failed: {}", e.what());
+    }
+  }
   {
     std::lock_guard lock(mutex_);
     open_.erase(conn);

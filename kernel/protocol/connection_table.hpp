@@ -9,8 +9,10 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <set>
+#include <vector>
 
 namespace berth::kernel::protocol {
 
@@ -24,6 +26,11 @@ class connection_table final : public plugin_host::connection_sink {
   void frame(berth_conn* conn, std::span<const uint8_t> bytes) noexcept override;
   void closed(berth_conn* conn) noexcept override;
 
+  // Called once per connection after the transport reported it gone (on the transport's
+  // thread; must not block). Register at setup, before any transport starts.
+  using close_listener = std::function<void(const connection_ptr&)>;
+  void add_close_listener(close_listener listener);
+
   // From now on open() refuses with BERTH_E_CLOSED.
   void stop_accepting() noexcept;
   [[nodiscard]] size_t size() const;
@@ -36,6 +43,7 @@ class connection_table final : public plugin_host::connection_sink {
   mutable std::mutex mutex_;
   std::set<berth_conn*> open_;
   std::atomic<bool> accepting_{true};
+  std::vector<close_listener> close_listeners_;
 };
 
 }  // namespace berth::kernel::protocol

@@ -8,8 +8,8 @@
 
 namespace berth::kernel::protocol {
 
-handler hello_handler(broker_identity identity) {
-  return [identity = std::move(identity)](const request& req, const responder& answer) {
+handler hello_handler(broker_identity identity, client_directory& clients) {
+  return [identity = std::move(identity), &clients](const request& req, const responder& answer) {
     auto hello = wire::decode<wire::hello_request>(req.body, req.header.code);
     if (!hello) {
       answer.fail(hello.error().status, hello.error().message);
@@ -21,6 +21,7 @@ handler hello_handler(broker_identity identity) {
                       ", this broker version " + std::to_string(wire::protocol_version));
       return;
     }
+    clients.announce(answer.connection(), std::string(hello->client_id));
     wire::hello_response out;
     out.broker_name = identity.name;
     out.broker_version = identity.version;

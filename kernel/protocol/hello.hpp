@@ -1,6 +1,7 @@
 // HELLO: who the broker is and the limits a client must respect.
 #pragma once
 
+#include "protocol/client_directory.hpp"
 #include "protocol/router.hpp"
 
 #include <cstdint>
@@ -17,6 +18,7 @@ struct broker_identity {
   uint32_t max_message_size = 0;
 };
 
-handler hello_handler(broker_identity identity);
+// Answers HELLO and records the client's id in `clients` (which outlives the handler).
+handler hello_handler(broker_identity identity, client_directory& clients);
 
 }  // namespace berth::kernel::protocol

@@ -42,6 +42,16 @@ class responder {
   wire::frame_header request_;
 };
 
+// A push frame (server to client, request id 0) with `body`.
+template <class Body>
+std::vector<uint8_t> push_frame(wire::code code, const Body& body) {
+  std::vector<uint8_t> frame;
+  wire::frame_builder b(frame, wire::push_header(code));
+  body.encode(b.body());
+  (void)b.finish();
+  return frame;
+}
+
 // An error frame that answers no particular request (request id 0), e.g. for garbage.
 std::vector<uint8_t> error_frame(wire::status status, std::string_view message);
 

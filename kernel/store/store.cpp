@@ -145,6 +145,12 @@ result<queue_bounds> store::bounds(std::string_view topic, uint32_t queue_id) {
   return out;
 }
 
+result<queue_bounds> store::bounds_or_empty(std::string_view topic, uint32_t queue_id) {
+  auto found = bounds(topic, queue_id);
+  if (!found && found.error().code == BERTH_E_NOT_FOUND) return queue_bounds{};
+  return found;
+}
+
 result<uint64_t> store::offset_by_time(std::string_view topic, uint32_t queue_id, int64_t time_ms) {
   if (!BERTH_STORE_HAS(ops_, offset_by_time)) return detail::fail(predates("offset_by_time"));
   uint64_t out = 0;

@@ -48,6 +48,8 @@ class store {
   result<read_result> read(const read_query& query);
   // BERTH_E_NOT_FOUND when the queue has never had a message.
   result<queue_bounds> bounds(std::string_view topic, uint32_t queue_id);
+  // As bounds(), with a queue that never had a message as 0/0.
+  result<queue_bounds> bounds_or_empty(std::string_view topic, uint32_t queue_id);
   // The first queue offset stored at or after time_ms (max offset if none; min if all are).
   result<uint64_t> offset_by_time(std::string_view topic, uint32_t queue_id, int64_t time_ms);
   // BERTH_E_NOT_FOUND when there is no such message; BERTH_E_INVALID for text that is no id.

@@ -65,13 +65,10 @@ void describe_topic(const topic_table& topics, store::store* store,
   for (uint32_t q = 0; q < settings->queues; ++q) {
     wire::queue_state state{q, 0, 0};
     if (store != nullptr) {
-      auto bounds = store->bounds(body->topic, q);
-      if (bounds) {
-        state.min_offset = bounds.value().min_offset;
-        state.max_offset = bounds.value().max_offset;
-      } else if (bounds.error().code != BERTH_E_NOT_FOUND) {  // NOT_FOUND: never written, 0/0
-        return answer.fail(wire::status::store_failed, bounds.error().message);
-      }
+      auto bounds = store->bounds_or_empty(body->topic, q);
+      if (!bounds) return answer.fail(wire::status::store_failed, bounds.error().message);
+      state.min_offset = bounds.value().min_offset;
+      state.max_offset = bounds.value().max_offset;
     }
     out.queue_states.push_back(state);
   }

@@ -6,6 +6,8 @@
 #include <berth/wire/reader.hpp>
 #include <berth/wire/writer.hpp>
 
+#include <gtest/gtest.h>
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -63,13 +65,32 @@ class wire_client {
   }
 
   // Send one request with the next request id and wait for its answer (requests are not
-  // pipelined here: the next frame is the answer).
+  // pipelined here: the next frame that is not a push is the answer; pushes are kept for
+  // next_push()).
   template <class Body>
   std::optional<std::vector<uint8_t>> call(wire::code code, const Body& body,
                                            std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
     send(request_frame(code, ++next_id_, body));
+    while (true) {
+      auto answer = read_frame(timeout);
+      if (!answer || wire::decode_header(*answer, 1u << 30).header.kind != wire::kind::push) {
+        return answer;
+      }
+      pushes_.push_back(std::move(*answer));
+    }
+  }
+
+  // The next push frame: one that arrived during a call(), or the next frame read.
+  std::optional<std::vector<uint8_t>> next_push(
+      std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
+    if (!pushes_.empty()) {
+      auto first = std::move(pushes_.front());
+      pushes_.erase(pushes_.begin());
+      return first;
+    }
     return read_frame(timeout);
   }
+
   // The request id the last call() sent (0 before the first).
   [[nodiscard]] uint64_t last_request_id() const noexcept { return next_id_; }
 
@@ -117,11 +138,23 @@ class wire_client {
 
   int fd_ = -1;
   uint64_t next_id_ = 0;
+  std::vector<std::vector<uint8_t>> pushes_;
 };
 
 // The header of a whole frame read by read_frame().
 inline wire::frame_header header_of(const std::vector<uint8_t>& frame) {
   return wire::decode_header(frame, 1u << 30).header;
+}
+
+// The body of an ok response (or a push) decoded as T; fails the test when it does not decode.
+// The result views into `frame`, which must outlive it.
+template <class T>
+std::optional<T> body_of(const std::vector<uint8_t>& frame) {
+  const wire::frame_header h = header_of(frame);
+  auto decoded = wire::decode<T>(wire::frame_body(frame, h), h.code, h.kind);
+  EXPECT_TRUE(decoded) << (decoded ? "" : decoded.error().message);
+  if (!decoded) return std::nullopt;
+  return std::move(decoded).value();
 }
 
 // The message of an error response.

@@ -20,7 +20,7 @@ using test::request_frame;
 class router_test : public ::testing::Test {
  protected:
   router_test() {
-    routes.add(wire::code::hello, hello_handler({"berth-test", "9.9.9", 4u << 20}));
+    routes.add(wire::code::hello, hello_handler({"berth-test", "9.9.9", 4u << 20}, clients));
     routes.add(wire::code::topic_list, [](const request&, const responder&) {
       throw std::runtime_error("the topic table is on fire");
     });
@@ -34,6 +34,7 @@ class router_test : public ::testing::Test {
   }
 
   fake_transport transport;
+  client_directory clients;
   router routes;
   connection_ptr conn = std::make_shared<connection>(transport.ops, &transport,
                                                      fake_transport::info(), "transport-tcp");
