@@ -1,0 +1,389 @@
+#include <berth/client/producer.hpp>
+
+#include "common.hpp"
+#include "connection.hpp"
+
+#include <berth/wire/properties.hpp>
+
+#include <future>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+
+namespace berth::client {
+
+namespace props = wire::properties;
+using internal::frame;
+using namespace std::chrono_literals;
+
+namespace {
+
+const std::string empty_string;
+
+error moved_from() { return error{errc::closed, wire::status::ok, "the producer was moved from"}; }
+
+// One send (SEND or SEND_REPLY) through its attempts.
+struct send_op {
+  internal::prepared_message prepared;
+  wire::code code = wire::code::send;
+  int attempts_left = 0;
+  send_callback done;
+};
+
+}  // namespace
+
+class producer::impl {
+ public:
+  explicit impl(producer_options options) : options_(std::move(options)) {
+    if (options_.client_id.empty()) options_.client_id = internal::default_client_id();
+    internal::connection_options c;
+    c.endpoint = options_.endpoint;
+    c.client_id = options_.client_id;
+    c.handshake_timeout = options_.request_timeout;
+    c.max_message_size = options_.max_message_size;
+    c.limit_source = "producer_options::max_message_size";
+    conn_ = std::make_unique<internal::connection>(std::move(c));
+    conn_->set_push_handler([this](const frame& f) { on_push(f); });
+  }
+
+  ~impl() { conn_->shutdown(); }
+
+  result<void> start() {
+    if (options_.request_timeout <= 0ms) {
+      return failure(errc::invalid_argument, "request_timeout must be positive");
+    }
+    if (options_.retries < 0) return failure(errc::invalid_argument, "retries must be >= 0");
+    return conn_->start();
+  }
+
+  void shutdown() {
+    conn_->shutdown();
+    // Requests still waiting for a reply end now.
+    std::unordered_map<std::string, std::shared_ptr<std::promise<result<received_message>>>> left;
+    {
+      std::lock_guard lock(replies_mutex_);
+      left.swap(replies_);
+    }
+    for (auto& [id, p] : left) p->set_value(failure(errc::closed, "the producer was shut down"));
+  }
+
+  const std::string& client_id() const noexcept { return options_.client_id; }
+
+  // ---- SEND ----------------------------------------------------------------------------
+
+  void send_async(const message& m, wire::code code, send_callback done) {
+    if (result<void> ok = internal::check_message(m); !ok) {
+      done(failure(ok.error()));
+      return;
+    }
+    auto op = std::make_shared<send_op>();
+    op->prepared = prepare(m);
+    op->code = code;
+    op->attempts_left = options_.retries;
+    op->done = std::move(done);
+    start_send(std::move(op));
+  }
+
+  result<send_receipt> send(const message& m, wire::code code) {
+    if (conn_->on_io_thread()) return failure(internal::io_thread_refusal(wire::name(code)));
+    auto promise = std::make_shared<std::promise<result<send_receipt>>>();
+    std::future<result<send_receipt>> answer = promise->get_future();
+    send_async(m, code, [promise](result<send_receipt> r) { promise->set_value(std::move(r)); });
+    return answer.get();
+  }
+
+  result<std::vector<send_receipt>> send_batch(std::span<const message> messages) {
+    if (conn_->on_io_thread()) return failure(internal::io_thread_refusal("SEND_BATCH"));
+    if (messages.empty()) return failure(errc::invalid_argument, "SEND_BATCH: the batch is empty");
+    const std::string& topic = messages.front().topic;
+    std::vector<internal::prepared_message> prepared;
+    prepared.reserve(messages.size());
+    std::optional<int32_t> queue;
+    size_t largest = 0;
+    for (size_t i = 0; i < messages.size(); ++i) {
+      const message& m = messages[i];
+      const std::string which = "SEND_BATCH: message " + std::to_string(i) + ": ";
+      if (result<void> ok = internal::check_message(m, which); !ok) return failure(ok.error());
+      if (m.topic != topic) {
+        return failure(errc::invalid_argument, which + "topic '" + m.topic +
+                                                   "' differs from the batch's '" + topic +
+                                                   "' (a batch goes to one topic)");
+      }
+      result<int32_t> q = queue_for_blocking(m);
+      if (!q) return failure(q.error());
+      if (queue && *queue != q.value()) {
+        return failure(errc::invalid_argument,
+                       which + "goes to queue " + std::to_string(q.value()) +
+                           ", the batch's first message to " + std::to_string(*queue) +
+                           " (a batch goes to one queue)");
+      }
+      queue = q.value();
+      largest = std::max(largest, m.body.size());
+      prepared.push_back(prepare(m));
+    }
+    wire::send_batch_request batch;
+    batch.messages.reserve(prepared.size());
+    for (const internal::prepared_message& p : prepared) batch.messages.push_back(p.view(*queue));
+    result<internal::outgoing> out =
+        internal::encode_request(wire::code::send_batch, batch, largest);
+    if (!out) return failure(out.error());
+    for (int attempt = 0;; ++attempt) {
+      result<frame> answer = conn_->request(out.value(), options_.request_timeout);
+      if (!answer) {
+        if (attempt < options_.retries && answer.error().retriable()) {
+          backoff(answer.error(), attempt);
+          continue;
+        }
+        return failure(answer.error());
+      }
+      result<wire::send_batch_response> body =
+          internal::decode_response<wire::send_batch_response>(answer.value());
+      if (!body) return failure(body.error());
+      std::vector<send_receipt> receipts;
+      receipts.reserve(body.value().results.size());
+      for (const wire::send_result& r : body.value().results)
+        receipts.push_back(internal::to_receipt(r));
+      return receipts;
+    }
+  }
+
+  // ---- request / reply -----------------------------------------------------------------
+
+  result<received_message> request(const message& m, std::chrono::milliseconds timeout) {
+    if (conn_->on_io_thread()) return failure(internal::io_thread_refusal("request"));
+    if (timeout <= 0ms) {
+      return failure(errc::invalid_argument, "request: the timeout must be positive");
+    }
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    const std::string correlation = ids_.next();
+    message req = m;
+    req.set_property(props::correlation_id, correlation);
+    req.set_property(props::reply_to_client, options_.client_id);
+    req.set_property(props::message_ttl, std::to_string(timeout.count()));
+    auto waiter = std::make_shared<std::promise<result<received_message>>>();
+    std::future<result<received_message>> reply = waiter->get_future();
+    {
+      std::lock_guard lock(replies_mutex_);
+      replies_.emplace(correlation, waiter);
+    }
+    send_async(req, wire::code::send, [this, correlation](result<send_receipt> sent) {
+      if (!sent) complete_reply(correlation, failure(sent.error()));
+    });
+    if (reply.wait_until(deadline) == std::future_status::ready) return reply.get();
+    bool mine = false;
+    {
+      std::lock_guard lock(replies_mutex_);
+      mine = replies_.erase(correlation) > 0;
+    }
+    if (!mine) return reply.get();  // completed in between
+    return failure(errc::timeout, "request: no reply with CORRELATION_ID " + correlation +
+                                      " within " + std::to_string(timeout.count()) + " ms");
+  }
+
+  result<send_receipt> send_reply(const received_message& request, message reply) {
+    const auto correlation = request.property(props::correlation_id);
+    const auto requester = request.property(props::reply_to_client);
+    if (!correlation || !requester) {
+      return failure(errc::invalid_argument,
+                     "SEND_REPLY: the request carries no CORRELATION_ID or REPLY_TO_CLIENT "
+                     "property (it was not sent with producer::request())");
+    }
+    reply.set_property(props::correlation_id, *correlation);
+    reply.set_property(props::reply_to_client, *requester);
+    if (reply.topic.empty()) reply.topic = request.topic;
+    return send(reply, wire::code::send_reply);
+  }
+
+ private:
+  struct route {
+    uint32_t queues = 0;
+    std::chrono::steady_clock::time_point fetched;
+  };
+
+  internal::prepared_message prepare(const message& m) {
+    internal::prepared_message p;
+    p.msg = m;
+    if (!p.msg.property(props::unique_key)) p.msg.set_property(props::unique_key, ids_.next());
+    if (p.msg.sharding_key) p.msg.set_property(props::sharding_key, *p.msg.sharding_key);
+    for (const std::string& k : m.keys) {
+      if (!p.keys.empty()) p.keys += ' ';
+      p.keys += k;
+    }
+    p.born_time_ms = internal::now_ms();
+    return p;
+  }
+
+  std::optional<uint32_t> cached_queues(const std::string& topic) {
+    std::lock_guard lock(routes_mutex_);
+    auto it = routes_.find(topic);
+    if (it == routes_.end()) return std::nullopt;
+    if (std::chrono::steady_clock::now() - it->second.fetched > options_.route_refresh) {
+      return std::nullopt;
+    }
+    return it->second.queues;
+  }
+  void remember_queues(const std::string& topic, uint32_t queues) {
+    std::lock_guard lock(routes_mutex_);
+    routes_[topic] = route{queues, std::chrono::steady_clock::now()};
+  }
+  void forget_queues(const std::string& topic) {
+    std::lock_guard lock(routes_mutex_);
+    routes_.erase(topic);
+  }
+
+  static int32_t shard(const std::string& key, uint32_t queues) {
+    return static_cast<int32_t>(internal::fnv1a_64(key) % queues);
+  }
+
+  // The queue of a sharding key from a TOPIC_DESCRIBE answer: -1 (the broker picks, and
+  // may create the topic) when the topic is unknown.
+  result<int32_t> queue_from_describe(const std::string& topic, const std::string& key,
+                                      result<frame> answer) {
+    if (!answer) {
+      if (answer.error().code == errc::broker && answer.error().status == wire::status::no_topic) {
+        return wire::any_queue;
+      }
+      return failure(answer.error());
+    }
+    result<wire::topic_describe_response> d =
+        internal::decode_response<wire::topic_describe_response>(answer.value());
+    if (!d) return failure(d.error());
+    if (d.value().queues == 0) return wire::any_queue;
+    remember_queues(topic, d.value().queues);
+    return shard(key, d.value().queues);
+  }
+
+  result<int32_t> queue_for_blocking(const message& m) {
+    if (m.queue_id) return static_cast<int32_t>(*m.queue_id);
+    if (!m.sharding_key) return wire::any_queue;
+    if (auto n = cached_queues(m.topic)) return shard(*m.sharding_key, *n);
+    return queue_from_describe(
+        m.topic, *m.sharding_key,
+        conn_->call(wire::code::topic_describe, wire::topic_describe_request{m.topic},
+                    options_.request_timeout));
+  }
+
+  void start_send(std::shared_ptr<send_op> op) {
+    const message& m = op->prepared.msg;
+    if (m.queue_id) return attempt(std::move(op), static_cast<int32_t>(*m.queue_id));
+    if (!m.sharding_key) return attempt(std::move(op), wire::any_queue);
+    if (auto n = cached_queues(m.topic)) return attempt(std::move(op), shard(*m.sharding_key, *n));
+    conn_->async_call(wire::code::topic_describe, wire::topic_describe_request{m.topic},
+                      options_.request_timeout, [this, op](result<frame> answer) mutable {
+                        const message& msg = op->prepared.msg;
+                        result<int32_t> q =
+                            queue_from_describe(msg.topic, *msg.sharding_key, std::move(answer));
+                        if (!q) return retry_or_fail(std::move(op), q.error());
+                        attempt(std::move(op), q.value());
+                      });
+  }
+
+  void attempt(std::shared_ptr<send_op> op, int32_t queue) {
+    result<internal::outgoing> out =
+        internal::encode_request(op->code, op->prepared.view(queue), op->prepared.msg.body.size());
+    if (!out) return op->done(failure(out.error()));
+    conn_->async_request(std::move(out).value(), options_.request_timeout,
+                         [this, op](result<frame> answer) mutable {
+                           if (!answer) return retry_or_fail(std::move(op), answer.error());
+                           result<wire::send_result> r =
+                               internal::decode_response<wire::send_result>(answer.value());
+                           if (!r) return op->done(failure(r.error()));
+                           op->done(internal::to_receipt(r.value()));
+                         });
+  }
+
+  void retry_or_fail(std::shared_ptr<send_op> op, const error& e) {
+    const bool no_queue = e.code == errc::broker && e.status == wire::status::no_queue &&
+                          op->prepared.msg.sharding_key && !op->prepared.msg.queue_id;
+    if (no_queue) forget_queues(op->prepared.msg.topic);
+    if (op->attempts_left <= 0 || !(e.retriable() || no_queue)) return op->done(failure(e));
+    const int attempt_no = options_.retries - op->attempts_left;
+    --op->attempts_left;
+    if (e.code == errc::broker &&
+        (e.status == wire::status::busy || e.status == wire::status::store_full)) {
+      // The broker asked for patience.
+      conn_->post_after(
+          backoff_delay(attempt_no), [this, op] { start_send(op); },
+          [op] { op->done(failure(errc::closed, "the producer was shut down")); });
+      return;
+    }
+    start_send(std::move(op));
+  }
+
+  static std::chrono::milliseconds backoff_delay(int attempt) {
+    return std::chrono::milliseconds(100 * (attempt + 1));
+  }
+  static void backoff(const error& e, int attempt) {
+    if (e.code == errc::broker) std::this_thread::sleep_for(backoff_delay(attempt));
+  }
+
+  void on_push(const frame& f) {
+    if (f.header.code != wire::code::reply) return;
+    result<wire::stored_message> m = internal::decode_response<wire::stored_message>(f);
+    if (!m) return;
+    for (const wire::property& p : m.value().properties) {
+      if (p.name == props::correlation_id) {
+        complete_reply(std::string(p.value), internal::to_received(m.value()));
+        return;
+      }
+    }
+  }
+
+  void complete_reply(const std::string& correlation, result<received_message> r) {
+    std::shared_ptr<std::promise<result<received_message>>> waiter;
+    {
+      std::lock_guard lock(replies_mutex_);
+      auto it = replies_.find(correlation);
+      if (it == replies_.end()) return;  // late, or not ours
+      waiter = std::move(it->second);
+      replies_.erase(it);
+    }
+    waiter->set_value(std::move(r));
+  }
+
+  producer_options options_;
+  std::unique_ptr<internal::connection> conn_;
+  internal::unique_ids ids_;
+  std::mutex routes_mutex_;
+  std::unordered_map<std::string, route> routes_;
+  std::mutex replies_mutex_;
+  std::unordered_map<std::string, std::shared_ptr<std::promise<result<received_message>>>> replies_;
+};
+
+producer::producer(producer_options options) : impl_(std::make_unique<impl>(std::move(options))) {}
+producer::~producer() = default;
+producer::producer(producer&&) noexcept = default;
+producer& producer::operator=(producer&&) noexcept = default;
+
+result<void> producer::start() {
+  if (!impl_) return failure(moved_from());
+  return impl_->start();
+}
+void producer::shutdown() {
+  if (impl_) impl_->shutdown();
+}
+const std::string& producer::client_id() const noexcept {
+  return impl_ ? impl_->client_id() : empty_string;
+}
+result<send_receipt> producer::send(const message& m) {
+  if (!impl_) return failure(moved_from());
+  return impl_->send(m, wire::code::send);
+}
+void producer::send_async(const message& m, send_callback done) {
+  if (!impl_) return done(failure(moved_from()));
+  impl_->send_async(m, wire::code::send, std::move(done));
+}
+result<std::vector<send_receipt>> producer::send_batch(std::span<const message> messages) {
+  if (!impl_) return failure(moved_from());
+  return impl_->send_batch(messages);
+}
+result<received_message> producer::request(const message& m, std::chrono::milliseconds timeout) {
+  if (!impl_) return failure(moved_from());
+  return impl_->request(m, timeout);
+}
+result<send_receipt> producer::send_reply(const received_message& request, message reply) {
+  if (!impl_) return failure(moved_from());
+  return impl_->send_reply(request, std::move(reply));
+}
+
+}  // namespace berth::client
