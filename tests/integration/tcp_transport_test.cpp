@@ -179,6 +179,19 @@ TEST_F(tcp_transport_test, an_idle_connection_is_closed_after_idle_timeout) {
   EXPECT_TRUE(client.closed_by_peer(5s)) << broker_->process().err();
 }
 
+TEST_F(tcp_transport_test, a_frame_that_stalls_midway_is_cut_off_after_request_timeout) {
+  ASSERT_NO_FATAL_FAILURE(start("request_timeout = \"300ms\""));
+  wire_client stalled(endpoint_);
+  wire_client other(endpoint_);
+  // A length of 100 bytes, then 10 of them, then nothing.
+  std::vector<uint8_t> part{100, 0, 0, 0};
+  part.resize(14, 0xAB);
+  stalled.send(part);
+  EXPECT_TRUE(stalled.closed_by_peer(5s)) << broker_->process().err();
+  EXPECT_TRUE(broker_->process().wait_for_output("did not arrive whole within 300 ms", 2s));
+  ASSERT_NO_FATAL_FAILURE(expect_hello_served(other));
+}
+
 TEST_F(tcp_transport_test, connections_over_max_connections_are_closed_at_once) {
   ASSERT_NO_FATAL_FAILURE(start("max_connections = 2"));
   wire_client first(endpoint_);

@@ -27,7 +27,8 @@ session::session(session_services& services, asio::ip::tcp::socket socket, uint6
       id_(id),
       socket_(std::move(socket)),
       strand_(asio::make_strand(socket_.get_executor())),
-      idle_timer_(strand_) {
+      idle_timer_(strand_),
+      frame_timer_(strand_) {
   boost::system::error_code ec;
   peer_ = endpoint_text(socket_.remote_endpoint(ec));
   local_ = endpoint_text(socket_.local_endpoint(ec));
@@ -100,6 +101,7 @@ void session::on_length(const boost::system::error_code& ec) {
   // The length is within the limit: only now is memory taken for the frame.
   frame_.resize(r.header.frame_size());
   std::copy(length_bytes_.begin(), length_bytes_.end(), frame_.begin());
+  start_frame_timer();
   reading_ = true;
   asio::async_read(socket_, asio::buffer(frame_.data() + wire::length_size, r.header.length),
                    asio::bind_executor(strand_, [self = shared_from_this()](
@@ -110,6 +112,7 @@ void session::on_length(const boost::system::error_code& ec) {
 
 void session::on_rest(const boost::system::error_code& ec) {
   reading_ = false;
+  frame_timer_.cancel();
   if (ec) {
     if (!finished_) finish(ec == asio::error::eof ? "closed by the client mid-frame" : ec.message());
     return;
@@ -236,11 +239,25 @@ void session::restart_idle_timer() {
   });
 }
 
+void session::start_frame_timer() {
+  frame_timer_.expires_after(services_.config.request_timeout);
+  frame_timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+    if (ec || self->finished_) return;  // the frame arrived, or the connection is gone
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                        self->services_.config.request_timeout)
+                        .count();
+    self->services_.host.warn("connection from ", self->peer_, ": a frame did not arrive whole within ",
+                              ms, " ms; closing it");
+    self->finish("a frame did not arrive whole within " + std::to_string(ms) + " ms");
+  });
+}
+
 void session::finish(const std::string& reason) {
   if (finished_) return;
   finished_ = true;
   boost::system::error_code ignored;
   idle_timer_.cancel();
+  frame_timer_.cancel();
   socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
   socket_.close(ignored);
   if (conn_ != nullptr) {

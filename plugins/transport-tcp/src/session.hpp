@@ -76,6 +76,8 @@ class session : public std::enable_shared_from_this<session> {
   void refuse(uint16_t status, const std::string& reason);
   void close_when_written(const std::string& reason);
   void restart_idle_timer();
+  // The frame whose length was just read must be whole within request_timeout.
+  void start_frame_timer();
   // The socket is done: tell the kernel, release what is queued, leave the transport.
   void finish(const std::string& reason);
   [[nodiscard]] bool reading_allowed() const;
@@ -85,6 +87,7 @@ class session : public std::enable_shared_from_this<session> {
   boost::asio::ip::tcp::socket socket_;
   boost::asio::strand<boost::asio::any_io_executor> strand_;
   boost::asio::steady_timer idle_timer_;
+  boost::asio::steady_timer frame_timer_;  // armed while a frame is partly read
   std::string peer_;
   std::string local_;
   berth_conn_ops ops_{};

@@ -19,7 +19,9 @@ const char* const tcp_schema = R"json({
     "max_pending_bytes": {"type": "size", "default": "16MiB", "min": "64KiB",
                           "help": "per connection: while more than this is waiting to be sent, nothing more is read from it"},
     "idle_timeout": {"type": "duration", "default": "120s", "min": "1s",
-                     "help": "a connection that sends nothing for this long is closed"}
+                     "help": "a connection that sends nothing for this long is closed"},
+    "request_timeout": {"type": "duration", "default": "30s", "min": "100ms",
+                        "help": "a frame whose first bytes arrived must be whole within this, else its connection is closed"}
   }
 })json";
 
@@ -57,6 +59,7 @@ tcp_config read_tcp_config(const sdk::host& host) {
   c.max_frame_size = host.config_size("max_frame_size");
   c.max_pending_bytes = host.config_size("max_pending_bytes");
   c.idle_timeout = host.config_duration("idle_timeout");
+  c.request_timeout = host.config_duration("request_timeout");
   return c;
 }
 

@@ -20,6 +20,8 @@ struct tcp_config {
   uint64_t max_frame_size = 16 << 20;     // length prefix included
   uint64_t max_pending_bytes = 16 << 20;  // per connection, unsent answers before reads pause
   std::chrono::nanoseconds idle_timeout{std::chrono::seconds(120)};
+  // From a frame's length to its last byte: a client that stalls mid-frame is cut off.
+  std::chrono::nanoseconds request_timeout{std::chrono::seconds(30)};
 };
 
 // Throws plugin_error(BERTH_E_INVALID, "listen: ...") for an address that does not parse.
