@@ -2,6 +2,7 @@
 
 #include "group/assignment.hpp"
 #include "log/logger.hpp"
+#include "topic/topic_rules.hpp"
 
 #include <berth/wire/bodies.hpp>
 
@@ -50,8 +51,10 @@ void group_service::heartbeat(const protocol::request& req, const protocol::resp
   std::map<std::string, std::vector<subscription>> by_group;
   for (const wire::subscription& s : body->subscriptions) {
     if (auto bad = check_group_name(s.group)) return refuse(answer, *bad);
-    if (auto found = existing_topic(topics_, s.topic); std::holds_alternative<refusal>(found)) {
-      return refuse(answer, std::get<refusal>(found));
+    // A topic that does not exist (yet) is kept: QUERY_ASSIGNMENT answers NO_TOPIC for it,
+    // and the member's other topics are served meanwhile.
+    if (const std::string problem = topic::name_problem(s.topic); !problem.empty()) {
+      return answer.fail(wire::status::invalid_argument, problem);
     }
     if (s.model != wire::consume_model::clustering && s.model != wire::consume_model::broadcasting) {
       return answer.fail(wire::status::invalid_argument,

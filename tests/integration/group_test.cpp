@@ -92,7 +92,10 @@ TEST_F(group_test, broadcasting_members_each_get_every_queue) {
 TEST_F(group_test, unknown_topics_and_groups_are_refused_not_hung) {
   wire_client c(endpoint);
   std::vector<wire::subscription> subs;
-  const auto no_topic = c.call(wire::code::heartbeat, heartbeat("client-a", subs, "missing"));
+  // Subscribing to a topic that does not exist yet is allowed; its assignment is refused.
+  expect_ok(c.call(wire::code::heartbeat, heartbeat("client-a", subs, "missing")));
+  const auto no_topic = c.call(wire::code::query_assignment,
+                               wire::query_assignment_request{"workers", "missing", "client-a"});
   ASSERT_TRUE(no_topic);
   EXPECT_EQ(header_of(*no_topic).status, wire::status::no_topic) << error_text(*no_topic);
   create_topic(c, "jobs", 2);
