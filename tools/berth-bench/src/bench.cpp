@@ -1,0 +1,419 @@
+#include "bench.hpp"
+
+#include <berth/client/admin.hpp>
+#include <berth/client/producer.hpp>
+#include <berth/client/push_consumer.hpp>
+
+#include "pacer.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <condition_variable>
+#include <cstring>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <unistd.h>
+
+namespace berth::tools {
+
+namespace {
+
+using clock_type = std::chrono::steady_clock;
+
+int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(clock_type::now().time_since_epoch())
+      .count();
+}
+
+struct counters {
+  std::atomic<uint64_t> sent{0};
+  std::atomic<uint64_t> acked{0};
+  std::atomic<uint64_t> errors{0};
+  std::atomic<uint64_t> consumed{0};
+  std::atomic<int64_t> last_ack_ns{0};
+  std::atomic<int64_t> first_consume_ns{0};
+  std::atomic<int64_t> last_consume_ns{0};
+  std::mutex error_mu;
+  std::string first_error;
+
+  void error(const client::error& e) {
+    errors.fetch_add(1, std::memory_order_relaxed);
+    std::lock_guard lock(error_mu);
+    if (first_error.empty()) first_error = e.to_string();
+  }
+};
+
+// A histogram written from callbacks of one client (its I/O thread or listener threads).
+struct latency_sink {
+  std::mutex mu;
+  log_histogram h;
+  void record(int64_t ns, uint64_t times = 1) {
+    std::lock_guard lock(mu);
+    h.record(ns < 0 ? 0 : static_cast<uint64_t>(ns), times);
+  }
+};
+
+// The async send window of one producer.
+class window {
+ public:
+  explicit window(uint32_t size) : free_(size), size_(size) {}
+  void acquire() {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [this] { return free_ > 0; });
+    --free_;
+  }
+  void release() {
+    {
+      std::lock_guard lock(mu_);
+      ++free_;
+    }
+    cv_.notify_all();
+  }
+  bool wait_empty(std::chrono::milliseconds timeout) {
+    std::unique_lock lock(mu_);
+    return cv_.wait_for(lock, timeout, [this] { return free_ == size_; });
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  uint32_t free_;
+  uint32_t size_;
+};
+
+void stamp(std::string& body) {
+  const int64_t t = now_ns();
+  std::memcpy(body.data(), &t, sizeof t);
+}
+
+void sleep_until_ns(int64_t at) {
+  const int64_t now = now_ns();
+  if (at > now) std::this_thread::sleep_for(std::chrono::nanoseconds(at - now));
+}
+
+void produce(const bench_options& o, unsigned index, uint32_t queue_count, int64_t stop_ns,
+             counters& c, latency_sink& lat) {
+  client::producer_options po;
+  po.endpoint = o.server;
+  po.request_timeout = o.timeout;
+  po.retries = 0;  // a failure is counted, not hidden
+  client::producer p(po);
+  if (auto ok = p.start(); !ok) {
+    c.error(ok.error());
+    return;
+  }
+  pacer pace(o.rate / o.producers, std::max(1.0, o.rate / o.producers / 100.0));
+  client::message m(o.topic, std::string(o.size, 'x'));
+  window win(o.sync ? 1 : o.in_flight);
+  uint32_t next_queue = index;
+
+  while (now_ns() < stop_ns) {
+    sleep_until_ns(pace.reserve(now_ns(), o.batch));
+    if (now_ns() >= stop_ns) break;
+    if (o.batch > 1) {
+      // SEND_BATCH goes to one queue: round-robin over them, one batch at a time.
+      std::vector<client::message> batch(o.batch, m);
+      const uint32_t queue = next_queue++ % queue_count;
+      for (auto& b : batch) {
+        b.queue_id = queue;
+        stamp(b.body);
+      }
+      const int64_t start = now_ns();
+      c.sent.fetch_add(o.batch, std::memory_order_relaxed);
+      auto r = p.send_batch(batch);
+      const int64_t end = now_ns();
+      if (r) {
+        lat.record(end - start, o.batch);
+        c.acked.fetch_add(o.batch, std::memory_order_relaxed);
+        c.last_ack_ns.store(end, std::memory_order_relaxed);
+      } else {
+        for (uint32_t i = 0; i < o.batch; ++i) c.error(r.error());
+      }
+      continue;
+    }
+    stamp(m.body);
+    const int64_t start = now_ns();
+    c.sent.fetch_add(1, std::memory_order_relaxed);
+    if (o.sync) {
+      auto r = p.send(m);
+      const int64_t end = now_ns();
+      if (r) {
+        lat.record(end - start);
+        c.acked.fetch_add(1, std::memory_order_relaxed);
+        c.last_ack_ns.store(end, std::memory_order_relaxed);
+      } else {
+        c.error(r.error());
+      }
+      continue;
+    }
+    win.acquire();
+    p.send_async(m, [&c, &lat, &win, start](client::result<client::send_receipt> r) {
+      const int64_t end = now_ns();
+      if (r) {
+        lat.record(end - start);
+        c.acked.fetch_add(1, std::memory_order_relaxed);
+        c.last_ack_ns.store(end, std::memory_order_relaxed);
+      } else {
+        c.error(r.error());
+      }
+      win.release();
+    });
+  }
+  // Every outstanding send ends with an answer, a timeout or a lost connection.
+  (void)win.wait_empty(o.timeout + std::chrono::seconds(5));
+  p.shutdown();
+}
+
+std::string rate_text(uint64_t delta) { return fmt::format("{}/s", delta); }
+
+}  // namespace
+
+bool run_bench(const bench_options& o, bench_report& report, std::string& why) {
+  // The topic: created with --queues, or as it is.
+  uint32_t queue_count = o.queues;
+  {
+    client::admin_options ao;
+    ao.endpoint = o.server;
+    ao.request_timeout = o.timeout;
+    client::admin admin(ao);
+    if (auto ok = admin.start(); !ok) {
+      why = "connect to " + o.server + ": " + ok.error().to_string();
+      return false;
+    }
+    if (auto ok = admin.create_topic(o.topic, o.queues); !ok) {
+      if (ok.error().status != wire::status::topic_exists) {
+        why = fmt::format("create topic '{}': {}", o.topic, ok.error().to_string());
+        return false;
+      }
+    }
+    auto info = admin.describe_topic(o.topic);
+    if (!info) {
+      why = fmt::format("describe topic '{}': {}", o.topic, info.error().to_string());
+      return false;
+    }
+    queue_count = std::max<uint32_t>(1, info.value().queue_count);
+  }
+
+  counters c;
+  const int64_t run_start_ns = now_ns();
+  std::vector<std::unique_ptr<latency_sink>> producer_lat;
+  std::vector<std::unique_ptr<latency_sink>> consumer_lat;
+  std::vector<std::unique_ptr<client::push_consumer>> consumers;
+  const std::string group =
+      o.group.empty() ? fmt::format("berth-bench-{}", ::getpid()) : o.group;
+
+  for (unsigned i = 0; i < o.consumers; ++i) {
+    client::push_consumer_options co;
+    co.endpoint = o.server;
+    co.group = group;
+    co.from = o.from_earliest ? client::consume_from::earliest : client::consume_from::latest;
+    co.threads = 2;
+    co.pull_batch = 64;
+    co.max_cached_messages = 4096;
+    co.hold = std::chrono::milliseconds(1000);
+    co.heartbeat_interval = std::chrono::milliseconds(1000);
+    co.rebalance_interval = std::chrono::milliseconds(2000);
+    co.request_timeout = o.timeout;
+    auto consumer = std::make_unique<client::push_consumer>(co);
+    if (auto ok = consumer->subscribe(o.topic); !ok) {
+      why = "subscribe: " + ok.error().to_string();
+      return false;
+    }
+    consumer_lat.push_back(std::make_unique<latency_sink>());
+    latency_sink& lat = *consumer_lat.back();
+    consumer->on_message([&c, &lat, run_start_ns](const client::received_message& m) {
+      const int64_t now = now_ns();
+      c.consumed.fetch_add(1, std::memory_order_relaxed);
+      int64_t unset = 0;
+      c.first_consume_ns.compare_exchange_strong(unset, now, std::memory_order_relaxed);
+      c.last_consume_ns.store(now, std::memory_order_relaxed);
+      if (m.body.size() >= sizeof(int64_t)) {
+        int64_t sent_at = 0;
+        std::memcpy(&sent_at, m.body.data(), sizeof sent_at);
+        // Only messages sent during this run (the clock is the machine's monotonic clock).
+        if (sent_at >= run_start_ns && sent_at <= now) lat.record(now - sent_at);
+      }
+      return client::consume_result::success;
+    });
+    if (auto ok = consumer->start(); !ok) {
+      why = "start consumer: " + ok.error().to_string();
+      return false;
+    }
+    consumers.push_back(std::move(consumer));
+  }
+  // Producers start once the consumers own every queue, so that "latest" loses nothing.
+  if (!consumers.empty()) {
+    const auto until = clock_type::now() + std::chrono::seconds(15);
+    for (;;) {
+      size_t owned = 0;
+      for (const auto& cons : consumers) owned += cons->owned_queues().size();
+      if (owned >= queue_count) break;
+      if (clock_type::now() >= until) {
+        std::fprintf(stderr, "berth-bench: consumers own %zu of %u queues after 15 s; going on\n",
+                     owned, queue_count);
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  }
+
+  const int64_t start_ns = now_ns();
+  const int64_t stop_ns = start_ns + std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                         o.duration)
+                                         .count();
+  std::atomic<bool> done{false};
+
+  // Progress, once a second, on stderr.
+  std::thread progress([&] {
+    uint64_t last_sent = 0, last_acked = 0, last_consumed = 0;
+    int seconds = 0;
+    while (!done.load()) {
+      for (int i = 0; i < 10 && !done.load(); ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      }
+      if (done.load()) break;
+      ++seconds;
+      const uint64_t s = c.sent.load(), a = c.acked.load(), k = c.consumed.load();
+      std::fprintf(stderr, "[%3ds] sent %s  acked %s  consumed %s  errors %llu\n", seconds,
+                   rate_text(s - last_sent).c_str(), rate_text(a - last_acked).c_str(),
+                   rate_text(k - last_consumed).c_str(),
+                   static_cast<unsigned long long>(c.errors.load()));
+      last_sent = s;
+      last_acked = a;
+      last_consumed = k;
+    }
+  });
+
+  std::vector<std::thread> producers;
+  for (unsigned i = 0; i < o.producers; ++i) {
+    producer_lat.push_back(std::make_unique<latency_sink>());
+    latency_sink& lat = *producer_lat.back();
+    producers.emplace_back([&o, i, queue_count, stop_ns, &c, &lat] {
+      produce(o, i, queue_count, stop_ns, c, lat);
+    });
+  }
+  for (auto& t : producers) t.join();
+
+  if (!consumers.empty()) {
+    if (o.producers > 0) {
+      // Let the consumers catch up with what was acknowledged (or go quiet for 3 s).
+      const auto until = clock_type::now() + std::chrono::seconds(30);
+      int64_t quiet_since = now_ns();
+      uint64_t last = c.consumed.load();
+      while (c.consumed.load() < c.acked.load() && clock_type::now() < until) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        const uint64_t k = c.consumed.load();
+        if (k != last) {
+          last = k;
+          quiet_since = now_ns();
+        } else if (now_ns() - quiet_since > 3'000'000'000) {
+          break;
+        }
+      }
+    } else {
+      // Consumers only: read the backlog for --duration, or until quiet for 2 s after it.
+      while (now_ns() < stop_ns) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        const int64_t last = c.last_consume_ns.load();
+        if (last != 0 && now_ns() - last > 2'000'000'000) break;
+      }
+    }
+  }
+  done = true;
+  progress.join();
+  for (auto& cons : consumers) cons->shutdown();
+
+  report.sent = c.sent.load();
+  report.produced = c.acked.load();
+  report.consumed = c.consumed.load();
+  report.errors = c.errors.load();
+  report.first_error = c.first_error;
+  report.produced_bytes = report.produced * o.size;
+  const int64_t last_ack = c.last_ack_ns.load();
+  report.produce_seconds = o.producers == 0 ? 0
+                           : static_cast<double>(std::max(last_ack, stop_ns) - start_ns) / 1e9;
+  // Consumers may start reading (a backlog) while the others are still being assigned: count
+  // from the first message consumed when that came before the producers started.
+  const int64_t last_consume = c.last_consume_ns.load();
+  const int64_t consume_start = std::min(start_ns, c.first_consume_ns.load());
+  report.consume_seconds =
+      last_consume == 0 ? 0 : static_cast<double>(last_consume - consume_start) / 1e9;
+  for (auto& l : producer_lat) report.send_latency.merge(l->h);
+  for (auto& l : consumer_lat) report.e2e_latency.merge(l->h);
+  return true;
+}
+
+namespace {
+
+double per_second(uint64_t n, double seconds) {
+  return seconds > 0 ? static_cast<double>(n) / seconds : 0.0;
+}
+
+std::string ms(uint64_t ns) { return fmt::format("{:.3f}", static_cast<double>(ns) / 1e6); }
+
+}  // namespace
+
+std::string format_report(const bench_options& o, const bench_report& r) {
+  std::string s = fmt::format(
+      "berth-bench: {} producer(s), {} consumer(s), {} B bodies, batch {}, {}, rate {}, "
+      "{:.1f} s\n",
+      o.producers, o.consumers, o.size, o.batch,
+      o.sync ? std::string("sync") : fmt::format("in-flight {}", o.in_flight),
+      o.rate > 0 ? fmt::format("{:.0f}/s", o.rate) : std::string("unlimited"),
+      static_cast<double>(o.duration.count()) / 1000.0);
+  s += fmt::format("produced  {:>10} msgs  {:>12.1f} msgs/s  {:>8.2f} MB/s\n", r.produced,
+                   per_second(r.produced, r.produce_seconds),
+                   per_second(r.produced_bytes, r.produce_seconds) / 1e6);
+  s += fmt::format("consumed  {:>10} msgs  {:>12.1f} msgs/s\n", r.consumed,
+                   per_second(r.consumed, r.consume_seconds));
+  s += fmt::format("errors    {:>10}{}\n", r.errors,
+                   r.first_error.empty() ? "" : "  (first: " + r.first_error + ")");
+  s += fmt::format("latency ms  {:>9} {:>9} {:>9} {:>9} {:>9}\n", "p50", "p99", "p99.9", "max",
+                   "count");
+  const auto row = [&](const char* name, const log_histogram& h) {
+    return fmt::format("{:<11} {:>9} {:>9} {:>9} {:>9} {:>9}\n", name, ms(h.percentile(50)),
+                       ms(h.percentile(99)), ms(h.percentile(99.9)), ms(h.max()), h.count());
+  };
+  s += row("send->ack", r.send_latency);
+  s += row("end-to-end", r.e2e_latency);
+  return s;
+}
+
+std::string format_report_json(const bench_options& o, const bench_report& r) {
+  const auto lat = [](const log_histogram& h) {
+    const auto to_ms = [](uint64_t ns) { return static_cast<double>(ns) / 1e6; };
+    return nlohmann::json{{"count", h.count()},
+                          {"p50_ms", to_ms(h.percentile(50))},
+                          {"p99_ms", to_ms(h.percentile(99))},
+                          {"p999_ms", to_ms(h.percentile(99.9))},
+                          {"max_ms", to_ms(h.max())},
+                          {"mean_ms", h.mean() / 1e6}};
+  };
+  const nlohmann::json j{
+      {"producers", o.producers},
+      {"consumers", o.consumers},
+      {"size", o.size},
+      {"batch", o.batch},
+      {"in_flight", o.in_flight},
+      {"sync", o.sync},
+      {"rate", o.rate},
+      {"duration_s", static_cast<double>(o.duration.count()) / 1000.0},
+      {"sent", r.sent},
+      {"produced", r.produced},
+      {"produce_seconds", r.produce_seconds},
+      {"produced_msgs_per_s", per_second(r.produced, r.produce_seconds)},
+      {"produced_mb_per_s", per_second(r.produced_bytes, r.produce_seconds) / 1e6},
+      {"consumed", r.consumed},
+      {"consume_seconds", r.consume_seconds},
+      {"consumed_msgs_per_s", per_second(r.consumed, r.consume_seconds)},
+      {"errors", r.errors},
+      {"first_error", r.first_error},
+      {"send_ack_latency", lat(r.send_latency)},
+      {"end_to_end_latency", lat(r.e2e_latency)}};
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace berth::tools

@@ -1,0 +1,286 @@
+// The real berthctl binary, run as a user would, against a real berthd on loopback: the tcp
+// transport and the mmap store in a temp dir. One broker for the whole suite.
+#include "broker_fixture.hpp"
+#include "process.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace berth::test {
+namespace {
+
+using json = nlohmann::json;
+using namespace std::chrono_literals;
+
+std::string broker_config(const temp_dir& dir) {
+  return fmt::format(R"([broker]
+name = "berthctl-test"
+data_dir = "{}/data"
+shutdown_timeout = "3s"
+
+[store]
+plugin = "mmap"
+segment_size = "8MiB"
+flush = "async"
+
+[[transport]]
+plugin = "tcp"
+listen = "127.0.0.1:0"
+)",
+                     dir.path().string());
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty()) lines.push_back(line);
+  }
+  return lines;
+}
+
+int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+class berthctl_test : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = std::make_unique<temp_dir>();
+    broker_ = std::make_unique<running_broker>(*dir_, broker_config(*dir_));
+    endpoint_ = broker_->wait_for_endpoint();
+  }
+  static void TearDownTestSuite() {
+    broker_.reset();
+    dir_.reset();
+  }
+  void SetUp() override { ASSERT_FALSE(endpoint_.empty()) << broker_->process().err(); }
+
+  // berthctl --server <broker> args...
+  static run_result ctl(std::vector<std::string> args) {
+    args.insert(args.begin(), {BERTHCTL_PATH, "--server", endpoint_});
+    return run(std::move(args), dir_->path(), 30s);
+  }
+  static json ctl_json(std::vector<std::string> args) {
+    args.insert(args.begin(), {"--output", "json"});
+    const auto r = ctl(std::move(args));
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(lines_of(r.out).size(), 1u) << r.out;
+    return json::parse(r.out, nullptr, false);
+  }
+  static std::vector<json> ctl_json_lines(std::vector<std::string> args) {
+    args.insert(args.begin(), {"--output", "json"});
+    const auto r = ctl(std::move(args));
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    std::vector<json> out;
+    for (const auto& line : lines_of(r.out)) out.push_back(json::parse(line, nullptr, false));
+    return out;
+  }
+
+  static std::unique_ptr<temp_dir> dir_;
+  static std::unique_ptr<running_broker> broker_;
+  static std::string endpoint_;
+};
+
+std::unique_ptr<temp_dir> berthctl_test::dir_;
+std::unique_ptr<running_broker> berthctl_test::broker_;
+std::string berthctl_test::endpoint_;
+
+TEST_F(berthctl_test, topic_create_list_describe_delete) {
+  auto r = ctl({"topic", "create", "t-admin", "--queues", "3"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "created topic t-admin (3 queues, rw)\n");
+  EXPECT_EQ(r.err, "");
+
+  r = ctl({"topic", "list"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto lines = lines_of(r.out);
+  ASSERT_GE(lines.size(), 2u);
+  EXPECT_EQ(lines[0].rfind("TOPIC", 0), 0u) << r.out;
+  EXPECT_NE(r.out.find("t-admin"), std::string::npos) << r.out;
+
+  const auto list = ctl_json({"topic", "list"});
+  bool found = false;
+  for (const auto& t : list["topics"]) {
+    if (t["topic"] == "t-admin") {
+      found = true;
+      EXPECT_EQ(t["queues"], 3);
+      EXPECT_EQ(t["perm"], "rw");
+    }
+  }
+  EXPECT_TRUE(found) << list.dump();
+
+  const auto d = ctl_json({"topic", "describe", "t-admin"});
+  EXPECT_EQ(d["queues"], 3);
+  ASSERT_EQ(d["queue_offsets"].size(), 3u) << d.dump();
+  for (const auto& q : d["queue_offsets"]) {
+    EXPECT_EQ(q["min_offset"], 0);
+    EXPECT_EQ(q["max_offset"], 0);
+  }
+  r = ctl({"topic", "describe", "t-admin"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("QUEUE  MIN_OFFSET  MAX_OFFSET"), std::string::npos) << r.out;
+
+  r = ctl({"topic", "delete", "t-admin"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = ctl({"topic", "describe", "t-admin"});
+  EXPECT_NE(r.exit_code, 0);
+}
+
+TEST_F(berthctl_test, send_consume_describe_reset_get_find) {
+  ASSERT_EQ(ctl({"topic", "create", "orders", "--queues", "2"}).exit_code, 0);
+  const int64_t before = now_ms();
+  std::map<std::string, json> sent;  // id -> {queue, offset}
+  for (int i = 0; i < 3; ++i) {
+    const auto lines = ctl_json_lines({"send", "--topic", "orders", "--tag", "created", "--key",
+                                       "order-1", "--key", "k" + std::to_string(i), "--property",
+                                       "region=eu", "--property", "n=" + std::to_string(i),
+                                       "--body", "hello " + std::to_string(i)});
+    ASSERT_EQ(lines.size(), 1u);
+    sent[lines[0]["id"].get<std::string>()] = lines[0];
+  }
+  const int64_t after = now_ms();
+  ASSERT_EQ(sent.size(), 3u);
+
+  // Text output: the id alone on a line.
+  ASSERT_EQ(ctl({"topic", "create", "notes", "--queues", "1"}).exit_code, 0);
+  auto r = ctl({"send", "--topic", "notes", "--body", "text"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string text_id = r.out.substr(0, r.out.find('\n'));
+  EXPECT_EQ(r.out, text_id + "\n");
+  EXPECT_FALSE(text_id.empty());
+
+  // Consume all three, every field checked.
+  auto consumed = ctl_json_lines({"consume", "--topic", "orders", "--group", "billing", "--count",
+                                  "3", "--from", "earliest", "--timeout", "15s"});
+  ASSERT_EQ(consumed.size(), 3u);
+  for (const auto& m : consumed) {
+    const auto id = m["id"].get<std::string>();
+    ASSERT_TRUE(sent.count(id)) << m.dump();
+    EXPECT_EQ(m["topic"], "orders");
+    EXPECT_EQ(m["queue"], sent[id]["queue"]);
+    EXPECT_EQ(m["offset"], sent[id]["offset"]);
+    EXPECT_EQ(m["tag"], "created");
+    const auto body = m["body"].get<std::string>();
+    ASSERT_EQ(body.rfind("hello ", 0), 0u) << body;
+    const std::string n = body.substr(6);
+    EXPECT_EQ(m["keys"], json::array({"order-1", "k" + n}));
+    EXPECT_EQ(m["properties"]["region"], "eu");
+    EXPECT_EQ(m["properties"]["n"], n);
+    EXPECT_GE(m["born_timestamp"].get<int64_t>(), before);
+    EXPECT_LE(m["born_timestamp"].get<int64_t>(), after);
+    EXPECT_GE(m["store_timestamp"].get<int64_t>(), before);
+    EXPECT_LE(m["store_timestamp"].get<int64_t>(), after + 1000);
+  }
+
+  // The consume committed what it printed: no lag left.
+  auto g = ctl_json({"group", "describe", "billing"});
+  uint64_t committed_total = 0;
+  for (const auto& q : g["queues"]) {
+    if (q["topic"] != "orders") continue;
+    ASSERT_FALSE(q["committed"].is_null()) << g.dump();
+    EXPECT_EQ(q["committed"], q["max_offset"]) << g.dump();
+    EXPECT_EQ(q["lag"], 0);
+    committed_total += q["committed"].get<uint64_t>();
+  }
+  EXPECT_EQ(committed_total, 3u) << g.dump();
+  r = ctl({"group", "describe", "billing"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("TOPIC   QUEUE  COMMITTED  MAX_OFFSET  LAG"), std::string::npos) << r.out;
+  r = ctl({"group", "list"});
+  EXPECT_NE(r.out.find("billing"), std::string::npos) << r.out;
+
+  // Reset to earliest: the same three again.
+  r = ctl({"group", "reset", "billing", "--topic", "orders", "--to", "earliest"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  consumed = ctl_json_lines({"consume", "--topic", "orders", "--group", "billing", "--count", "3",
+                             "--timeout", "15s"});
+  ASSERT_EQ(consumed.size(), 3u);
+  for (const auto& m : consumed) EXPECT_TRUE(sent.count(m["id"].get<std::string>())) << m.dump();
+
+  // Nothing new: consume stops after its idle timeout with no output.
+  r = ctl({"consume", "--topic", "orders", "--group", "billing", "--timeout", "1s"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "");
+
+  // message get by a printed id.
+  const std::string id = sent.begin()->first;
+  const auto got = ctl_json({"message", "get", id});
+  EXPECT_EQ(got["id"], id);
+  EXPECT_EQ(got["topic"], "orders");
+  EXPECT_EQ(got["offset"], sent[id]["offset"]);
+  r = ctl({"message", "get", id});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("id:"), std::string::npos);
+  EXPECT_NE(r.out.find(id), std::string::npos);
+
+  // message find by key, with and without a time range.
+  auto found = ctl_json_lines({"message", "find", "--topic", "orders", "--key", "order-1"});
+  EXPECT_EQ(found.size(), 3u);
+  found = ctl_json_lines({"message", "find", "--topic", "orders", "--key", "k1", "--begin",
+                          std::to_string(before - 1000), "--end", "2100-01-01T00:00:00Z"});
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0]["body"], "hello 1");
+  found = ctl_json_lines({"message", "find", "--topic", "orders", "--key", "k1", "--end",
+                          std::to_string(before - 60'000)});
+  EXPECT_TRUE(found.empty());
+}
+
+TEST_F(berthctl_test, failures_exit_non_zero_with_one_stderr_line) {
+  auto r = ctl({"topic", "describe", "no-such-topic"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.out, "");
+  ASSERT_EQ(lines_of(r.err).size(), 1u) << r.err;
+  EXPECT_EQ(r.err.rfind("berthctl: describe topic 'no-such-topic': broker NO_TOPIC", 0), 0u)
+      << r.err;
+
+  r = ctl({"message", "get", "no-such-id"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(lines_of(r.err).size(), 1u) << r.err;
+
+  // Nothing listens on the port of a socket bound and closed just now.
+  r = run({BERTHCTL_PATH, "--server", "127.0.0.1:1", "--timeout", "1s", "topic", "list"},
+          dir_->path(), 20s);
+  EXPECT_EQ(r.exit_code, 1);
+  ASSERT_EQ(lines_of(r.err).size(), 1u) << r.err;
+  EXPECT_EQ(r.err.rfind("berthctl: list topics: ", 0), 0u) << r.err;
+
+  // Usage errors: exit 2, one line.
+  for (const std::vector<std::string>& bad :
+       {std::vector<std::string>{"--timeout", "soon", "topic", "list"},
+        std::vector<std::string>{"topic", "create"},
+        std::vector<std::string>{"nonsense"},
+        std::vector<std::string>{"message", "find", "--topic", "t", "--key", "k", "--begin", "x"},
+        std::vector<std::string>{"group", "reset", "g", "--topic", "t"}}) {
+    r = ctl(bad);
+    EXPECT_EQ(r.exit_code, 2) << bad[0];
+    EXPECT_EQ(lines_of(r.err).size(), 1u) << r.err;
+  }
+}
+
+TEST_F(berthctl_test, help_on_every_subcommand) {
+  for (const std::vector<std::string>& cmd :
+       {std::vector<std::string>{"--help"}, {"topic", "create", "--help"}, {"send", "--help"},
+        {"consume", "--help"}, {"message", "find", "--help"}, {"group", "reset", "--help"}}) {
+    const auto r = ctl(cmd);
+    EXPECT_EQ(r.exit_code, 0) << cmd[0];
+    EXPECT_NE(r.out.find("Usage"), std::string::npos) << r.out;
+  }
+  EXPECT_NE(ctl({"topic", "create", "--help"}).out.find("--queues"), std::string::npos);
+  EXPECT_NE(ctl({"consume", "--help"}).out.find("--from"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace berth::test
