@@ -109,7 +109,10 @@ result<void> broker::serve_requests() {
     if (!wrapped) return boost::outcome_v2::failure(wrapped.error());
     store_ = std::move(wrapped).value();
   }
-  topic::add_topic_handlers(routes_, *topics_, store_.get());
+  // A deleted topic takes the groups' offsets in it along (RocketMQ does the same): a topic
+  // created again under the name starts its consumers by their start policy.
+  topic::add_topic_handlers(routes_, *topics_, store_.get(),
+                            [this](std::string_view topic) { offsets_->forget_topic(topic); });
   produce::add_reply_handler(routes_, clients_,
                              {protocol::default_max_message_size, plan_.config.broker.name});
   groups_ = std::make_unique<group::group_service>(*topics_, store_.get(), *offsets_,

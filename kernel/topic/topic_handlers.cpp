@@ -75,18 +75,20 @@ void describe_topic(const topic_table& topics, store::store* store,
   answer.ok(out);
 }
 
-void delete_topic(topic_table& topics, const protocol::request& req,
-                  const protocol::responder& answer) {
+void delete_topic(topic_table& topics, const topic_deleted& deleted,
+                  const protocol::request& req, const protocol::responder& answer) {
   const auto body = decode_or_fail<wire::topic_delete_request>(req, answer);
   if (!body) return;
   auto removed = topics.remove(body->topic);
   if (!removed) return answer_error(answer, removed.error());
+  if (deleted) deleted(body->topic);
   answer.ok();
 }
 
 }  // namespace
 
-void add_topic_handlers(protocol::router& routes, topic_table& topics, store::store* store) {
+void add_topic_handlers(protocol::router& routes, topic_table& topics, store::store* store,
+                        topic_deleted deleted) {
   routes.add(wire::code::topic_create,
              [&topics](const protocol::request& req, const protocol::responder& answer) {
                create_topic(topics, req, answer);
@@ -100,8 +102,9 @@ void add_topic_handlers(protocol::router& routes, topic_table& topics, store::st
                describe_topic(topics, store, req, answer);
              });
   routes.add(wire::code::topic_delete,
-             [&topics](const protocol::request& req, const protocol::responder& answer) {
-               delete_topic(topics, req, answer);
+             [&topics, deleted = std::move(deleted)](const protocol::request& req,
+                                                     const protocol::responder& answer) {
+               delete_topic(topics, deleted, req, answer);
              });
 }
 

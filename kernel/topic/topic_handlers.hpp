@@ -11,10 +11,17 @@
 #include "store/store.hpp"
 #include "topic/topic_table.hpp"
 
+#include <functional>
+#include <string_view>
+
 namespace berth::kernel::topic {
+
+// Called after a TOPIC_DELETE removed the topic (e.g. to forget the groups' offsets in it).
+using topic_deleted = std::function<void(std::string_view topic)>;
 
 // `topics` and `store` must outlive every request routed to them. `store` may be null: every
 // queue is then described as 0/0.
-void add_topic_handlers(protocol::router& routes, topic_table& topics, store::store* store);
+void add_topic_handlers(protocol::router& routes, topic_table& topics, store::store* store,
+                        topic_deleted deleted = {});
 
 }  // namespace berth::kernel::topic

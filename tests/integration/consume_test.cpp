@@ -164,6 +164,11 @@ TEST_F(consume_test, committed_offsets_survive_a_restart) {
   const auto groups = c.call(wire::code::group_list, wire::empty_body{});
   expect_ok(groups);
   EXPECT_EQ(body_of<wire::name_list>(*groups)->names, std::vector<std::string_view>{"billing"});
+  // Deleting the topic forgets the group's offsets in it.
+  expect_ok(c.call(wire::code::topic_delete, wire::topic_delete_request{"orders"}));
+  const auto none = c.call(wire::code::group_list, wire::empty_body{});
+  expect_ok(none);
+  EXPECT_TRUE(body_of<wire::name_list>(*none)->names.empty());
 }
 
 }  // namespace
