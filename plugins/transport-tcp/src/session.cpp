@@ -1,5 +1,7 @@
 #include "session.hpp"
 
+#include <algorithm>
+
 #include <berth/wire/frame.hpp>
 #include <berth/wire/writer.hpp>
 
@@ -27,8 +29,7 @@ session::session(session_services& services, asio::ip::tcp::socket socket, uint6
       id_(id),
       socket_(std::move(socket)),
       strand_(asio::make_strand(socket_.get_executor())),
-      idle_timer_(strand_),
-      frame_timer_(strand_) {
+      watchdog_(strand_) {
   boost::system::error_code ec;
   peer_ = endpoint_text(socket_.remote_endpoint(ec));
   local_ = endpoint_text(socket_.local_endpoint(ec));
@@ -58,7 +59,8 @@ void session::start() {
     }
     self->conn_ = opened.conn;
     self->services_.host.debug("connection from ", self->peer_, " opened");
-    self->restart_idle_timer();
+    self->touch();
+    self->arm_watchdog();
     self->read_length();
   });
 }
@@ -91,7 +93,7 @@ void session::on_length(const boost::system::error_code& ec) {
     if (!finished_) finish(ec == asio::error::eof ? "closed by the client" : ec.message());
     return;
   }
-  restart_idle_timer();
+  touch();
   const wire::header_result r =
       wire::peek_length(length_bytes_, services_.config.max_frame_size - wire::length_size);
   if (r.state == wire::header_state::malformed || r.state == wire::header_state::too_large) {
@@ -101,7 +103,7 @@ void session::on_length(const boost::system::error_code& ec) {
   // The length is within the limit: only now is memory taken for the frame.
   frame_.resize(r.header.frame_size());
   std::copy(length_bytes_.begin(), length_bytes_.end(), frame_.begin());
-  start_frame_timer();
+  start_frame_clock();
   reading_ = true;
   asio::async_read(socket_, asio::buffer(frame_.data() + wire::length_size, r.header.length),
                    asio::bind_executor(strand_, [self = shared_from_this()](
@@ -112,12 +114,12 @@ void session::on_length(const boost::system::error_code& ec) {
 
 void session::on_rest(const boost::system::error_code& ec) {
   reading_ = false;
-  frame_timer_.cancel();
+  frame_started_.reset();
   if (ec) {
     if (!finished_) finish(ec == asio::error::eof ? "closed by the client mid-frame" : ec.message());
     return;
   }
-  restart_idle_timer();
+  touch();
   services_.frames_in.add();
   services_.bytes_in.add(static_cast<int64_t>(frame_.size()));
   if (!finished_ && !closing_) services_.port.frame(conn_, frame_);
@@ -165,8 +167,24 @@ void session::enqueue(outgoing out) {
 
 void session::write_next() {
   if (writing_ || queue_.empty() || finished_) return;
+  // Every frame queued so far goes out in one gathered write (a few syscalls for many answers),
+  // up to a bound that keeps one write from holding the queue for long.
+  constexpr size_t max_parts = 256;
+  constexpr size_t max_bytes = size_t{4} << 20;
+  write_parts_.clear();
+  in_flight_ = 0;
+  size_t batch_bytes = 0;
+  for (const outgoing& out : queue_) {
+    if (in_flight_ > 0 && (write_parts_.size() + out.parts.size() > max_parts ||
+                           batch_bytes + out.bytes > max_bytes)) {
+      break;
+    }
+    write_parts_.insert(write_parts_.end(), out.parts.begin(), out.parts.end());
+    batch_bytes += out.bytes;
+    ++in_flight_;
+  }
   writing_ = true;
-  asio::async_write(socket_, queue_.front().parts,
+  asio::async_write(socket_, write_parts_,
                     asio::bind_executor(strand_, [self = shared_from_this()](
                                                      const boost::system::error_code& ec,
                                                      size_t bytes) { self->on_written(ec, bytes); }));
@@ -180,11 +198,13 @@ void session::on_written(const boost::system::error_code& ec, size_t bytes) {
     return;
   }
   services_.bytes_out.add(static_cast<int64_t>(bytes));
-  outgoing done = std::move(queue_.front());
-  queue_.pop_front();
-  pending_bytes_ -= done.bytes;
-  if (done.release != nullptr) done.release(done.release_arg);
-  restart_idle_timer();
+  for (; in_flight_ > 0; --in_flight_) {
+    outgoing done = std::move(queue_.front());
+    queue_.pop_front();
+    pending_bytes_ -= done.bytes;
+    if (done.release != nullptr) done.release(done.release_arg);
+  }
+  touch();
   if (!queue_.empty()) {
     write_next();
     return;
@@ -228,36 +248,48 @@ void session::close_when_written(const std::string& reason) {
   if (queue_.empty() && !writing_) finish(close_reason_);
 }
 
-void session::restart_idle_timer() {
-  if (finished_) return;
-  idle_timer_.expires_after(services_.config.idle_timeout);
-  idle_timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
-    if (ec || self->finished_) return;  // restarted or cancelled
-    const auto seconds =
-        std::chrono::duration_cast<std::chrono::seconds>(self->services_.config.idle_timeout).count();
-    self->finish("idle for " + std::to_string(seconds) + " s");
+void session::touch() { last_activity_ = std::chrono::steady_clock::now(); }
+
+void session::start_frame_clock() { frame_started_ = std::chrono::steady_clock::now(); }
+
+void session::arm_watchdog() {
+  // A quarter of the shorter limit, between 10 ms and 1 s: a limit is enforced at most that
+  // much late.
+  const auto shorter = std::min(services_.config.idle_timeout, services_.config.request_timeout);
+  const auto interval = std::clamp<std::chrono::nanoseconds>(
+      shorter / 4, std::chrono::milliseconds(10), std::chrono::seconds(1));
+  watchdog_.expires_after(interval);
+  watchdog_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+    if (ec || self->finished_) return;  // cancelled: the connection is gone
+    self->on_watchdog();
   });
 }
 
-void session::start_frame_timer() {
-  frame_timer_.expires_after(services_.config.request_timeout);
-  frame_timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
-    if (ec || self->finished_) return;  // the frame arrived, or the connection is gone
-    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                        self->services_.config.request_timeout)
-                        .count();
-    self->services_.host.warn("connection from ", self->peer_, ": a frame did not arrive whole within ",
-                              ms, " ms; closing it");
-    self->finish("a frame did not arrive whole within " + std::to_string(ms) + " ms");
-  });
+void session::on_watchdog() {
+  const auto now = std::chrono::steady_clock::now();
+  if (frame_started_ && now - *frame_started_ >= services_.config.request_timeout) {
+    const auto ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(services_.config.request_timeout)
+            .count();
+    services_.host.warn("connection from ", peer_, ": a frame did not arrive whole within ", ms,
+                        " ms; closing it");
+    finish("a frame did not arrive whole within " + std::to_string(ms) + " ms");
+    return;
+  }
+  if (now - last_activity_ >= services_.config.idle_timeout) {
+    const auto seconds =
+        std::chrono::duration_cast<std::chrono::seconds>(services_.config.idle_timeout).count();
+    finish("idle for " + std::to_string(seconds) + " s");
+    return;
+  }
+  arm_watchdog();
 }
 
 void session::finish(const std::string& reason) {
   if (finished_) return;
   finished_ = true;
   boost::system::error_code ignored;
-  idle_timer_.cancel();
-  frame_timer_.cancel();
+  watchdog_.cancel();
   socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
   socket_.close(ignored);
   if (conn_ != nullptr) {
@@ -266,7 +298,7 @@ void session::finish(const std::string& reason) {
   }
   // A write may still be in flight: its buffers stay valid until its handler runs, so release
   // only what was never handed to the socket.
-  const size_t keep = writing_ ? 1 : 0;
+  const size_t keep = writing_ ? in_flight_ : 0;
   while (queue_.size() > keep) {
     outgoing out = std::move(queue_.back());
     queue_.pop_back();

@@ -19,7 +19,9 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <chrono>
 #include <deque>
+#include <optional>
 #include <functional>
 #include <memory>
 #include <string>
@@ -75,9 +77,14 @@ class session : public std::enable_shared_from_this<session> {
   // Answer a frame the kernel never sees (garbage, too large), then close.
   void refuse(uint16_t status, const std::string& reason);
   void close_when_written(const std::string& reason);
-  void restart_idle_timer();
+  // Traffic either way: the connection is not idle. A clock read, no syscall.
+  void touch();
   // The frame whose length was just read must be whole within request_timeout.
-  void start_frame_timer();
+  void start_frame_clock();
+  // One timer per connection checks both limits a few times per timeout, instead of a timer
+  // re-armed (two syscalls) for every frame in and out.
+  void arm_watchdog();
+  void on_watchdog();
   // The socket is done: tell the kernel, release what is queued, leave the transport.
   void finish(const std::string& reason);
   [[nodiscard]] bool reading_allowed() const;
@@ -86,8 +93,9 @@ class session : public std::enable_shared_from_this<session> {
   const uint64_t id_;
   boost::asio::ip::tcp::socket socket_;
   boost::asio::strand<boost::asio::any_io_executor> strand_;
-  boost::asio::steady_timer idle_timer_;
-  boost::asio::steady_timer frame_timer_;  // armed while a frame is partly read
+  boost::asio::steady_timer watchdog_;
+  std::chrono::steady_clock::time_point last_activity_;
+  std::optional<std::chrono::steady_clock::time_point> frame_started_;  // a frame is partly read
   std::string peer_;
   std::string local_;
   berth_conn_ops ops_{};
@@ -104,6 +112,9 @@ class session : public std::enable_shared_from_this<session> {
   std::deque<outgoing> queue_;
   size_t pending_bytes_ = 0;
   bool writing_ = false;
+  // The write in flight: the first `in_flight_` frames of queue_, as one gathered write.
+  std::vector<boost::asio::const_buffer> write_parts_;
+  size_t in_flight_ = 0;
   std::vector<uint8_t> refusal_;  // the frame refuse() sends
 };
 
