@@ -8,6 +8,7 @@
 
 #include <csignal>
 #include <set>
+#include <thread>
 
 namespace berth::test {
 namespace {
@@ -177,6 +178,43 @@ TEST_F(tcp_transport_test, an_idle_connection_is_closed_after_idle_timeout) {
   wire_client client(endpoint_);
   ASSERT_NO_FATAL_FAILURE(expect_hello_served(client));
   EXPECT_TRUE(client.closed_by_peer(5s)) << broker_->process().err();
+}
+
+TEST_F(tcp_transport_test, frames_split_anywhere_and_larger_than_a_read_are_each_answered) {
+  ASSERT_NO_FATAL_FAILURE(start());
+  wire_client client(endpoint_);
+  // HELLO, a SEND of 200 KiB (more than one read takes in), HELLO: in one stream, sent in
+  // pieces of 7 bytes and then of 40000, so that frames start and end mid-piece.
+  std::vector<uint8_t> stream = hello_frame(1);
+  wire::message big;
+  big.topic = "big";
+  big.queue_id = 0;
+  const std::vector<uint8_t> body(200u << 10, 0x5A);
+  big.body = body;
+  const std::vector<uint8_t> send = request_frame(wire::code::send, 2, big);
+  stream.insert(stream.end(), send.begin(), send.end());
+  const std::vector<uint8_t> last = hello_frame(3);
+  stream.insert(stream.end(), last.begin(), last.end());
+  size_t at = 0;
+  for (const size_t piece : {size_t{7}, size_t{7}, size_t{7}, size_t{40000}}) {
+    client.send(std::span(stream).subspan(at, piece));
+    at += piece;
+    std::this_thread::sleep_for(20ms);
+  }
+  while (at < stream.size()) {
+    const size_t piece = std::min<size_t>(40000, stream.size() - at);
+    client.send(std::span(stream).subspan(at, piece));
+    at += piece;
+  }
+  std::set<uint64_t> answered;
+  for (int i = 0; i < 3; ++i) {
+    const auto answer = client.read_frame();
+    ASSERT_TRUE(answer) << "answer " << i << " missing; " << broker_->process().err();
+    const wire::frame_header h = header_of(*answer);
+    EXPECT_EQ(h.status, wire::status::ok) << error_text(*answer);
+    answered.insert(h.request_id);
+  }
+  EXPECT_EQ(answered, (std::set<uint64_t>{1, 2, 3}));
 }
 
 TEST_F(tcp_transport_test, a_frame_that_stalls_midway_is_cut_off_after_request_timeout) {

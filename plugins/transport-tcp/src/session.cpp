@@ -22,6 +22,9 @@ std::string endpoint_text(const asio::ip::tcp::endpoint& e) {
   return host + ":" + std::to_string(e.port());
 }
 
+// What one read may take in: many small frames at once. A larger frame is read on its own.
+constexpr size_t read_buffer_size = size_t{32} << 10;
+
 }  // namespace
 
 session::session(session_services& services, asio::ip::tcp::socket socket, uint64_t id)
@@ -34,6 +37,7 @@ session::session(session_services& services, asio::ip::tcp::socket socket, uint6
   peer_ = endpoint_text(socket_.remote_endpoint(ec));
   local_ = endpoint_text(socket_.local_endpoint(ec));
   socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+  in_.resize(read_buffer_size);
   ops_.struct_size = sizeof ops_;
   ops_.send = &session::kernel_send;
   ops_.close = &session::kernel_close;
@@ -61,7 +65,7 @@ void session::start() {
     self->services_.host.debug("connection from ", self->peer_, " opened");
     self->touch();
     self->arm_watchdog();
-    self->read_length();
+    self->read_more();
   });
 }
 
@@ -77,42 +81,80 @@ void session::abort(const std::string& reason) {
 
 bool session::reading_allowed() const { return !finished_ && !closing_ && !paused_ && !reading_; }
 
-void session::read_length() {
+void session::read_more() {
   if (!reading_allowed()) return;
   reading_ = true;
-  asio::async_read(socket_, asio::buffer(length_bytes_),
-                   asio::bind_executor(strand_, [self = shared_from_this()](
-                                                    const boost::system::error_code& ec, size_t) {
-                     self->on_length(ec);
-                   }));
+  socket_.async_read_some(
+      asio::buffer(in_.data() + in_end_, in_.size() - in_end_),
+      asio::bind_executor(strand_, [self = shared_from_this()](const boost::system::error_code& ec,
+                                                               size_t bytes) {
+        self->on_read(ec, bytes);
+      }));
 }
 
-void session::on_length(const boost::system::error_code& ec) {
+void session::on_read(const boost::system::error_code& ec, size_t bytes) {
   reading_ = false;
   if (ec) {
-    if (!finished_) finish(ec == asio::error::eof ? "closed by the client" : ec.message());
+    if (finished_) return;
+    const bool mid_frame = in_end_ > in_begin_;
+    finish(ec != asio::error::eof ? ec.message()
+           : mid_frame            ? "closed by the client mid-frame"
+                                  : "closed by the client");
     return;
   }
+  in_end_ += bytes;
   touch();
-  const wire::header_result r =
-      wire::peek_length(length_bytes_, services_.config.max_frame_size - wire::length_size);
-  if (r.state == wire::header_state::malformed || r.state == wire::header_state::too_large) {
-    refuse(static_cast<uint16_t>(r.answer()), r.reason);
-    return;
-  }
-  // The length is within the limit: only now is memory taken for the frame.
-  frame_.resize(r.header.frame_size());
-  std::copy(length_bytes_.begin(), length_bytes_.end(), frame_.begin());
-  start_frame_clock();
-  reading_ = true;
-  asio::async_read(socket_, asio::buffer(frame_.data() + wire::length_size, r.header.length),
-                   asio::bind_executor(strand_, [self = shared_from_this()](
-                                                    const boost::system::error_code& e, size_t) {
-                     self->on_rest(e);
-                   }));
+  deliver_buffered();
 }
 
-void session::on_rest(const boost::system::error_code& ec) {
+void session::deliver_buffered() {
+  while (!finished_ && !closing_ && !paused_) {
+    const size_t have = in_end_ - in_begin_;
+    if (have < wire::length_size) break;
+    const wire::header_result r =
+        wire::peek_length(std::span<const uint8_t>(in_.data() + in_begin_, wire::length_size),
+                          services_.config.max_frame_size - wire::length_size);
+    if (r.state == wire::header_state::malformed || r.state == wire::header_state::too_large) {
+      refuse(static_cast<uint16_t>(r.answer()), r.reason);
+      return;
+    }
+    const size_t size = r.header.frame_size();
+    if (size > in_.size()) {
+      // The length is within the limit: only now is memory taken for the frame.
+      frame_.resize(size);
+      std::copy(in_.begin() + static_cast<std::ptrdiff_t>(in_begin_),
+                in_.begin() + static_cast<std::ptrdiff_t>(in_end_), frame_.begin());
+      in_begin_ = in_end_ = 0;
+      start_frame_clock();
+      reading_ = true;
+      asio::async_read(socket_, asio::buffer(frame_.data() + have, size - have),
+                       asio::bind_executor(strand_, [self = shared_from_this()](
+                                                        const boost::system::error_code& e, size_t) {
+                         self->on_big_frame(e);
+                       }));
+      return;
+    }
+    if (have < size) break;
+    frame_started_.reset();
+    deliver(std::span<const uint8_t>(in_.data() + in_begin_, size));
+    in_begin_ += size;
+  }
+  if (finished_ || closing_) return;
+  if (in_begin_ == in_end_) {
+    in_begin_ = in_end_ = 0;
+    frame_started_.reset();
+  } else {
+    // Part of a frame: move it to the front, so that the rest fits after it.
+    std::copy(in_.begin() + static_cast<std::ptrdiff_t>(in_begin_),
+              in_.begin() + static_cast<std::ptrdiff_t>(in_end_), in_.begin());
+    in_end_ -= in_begin_;
+    in_begin_ = 0;
+    if (!frame_started_) start_frame_clock();
+  }
+  read_more();
+}
+
+void session::on_big_frame(const boost::system::error_code& ec) {
   reading_ = false;
   frame_started_.reset();
   if (ec) {
@@ -120,15 +162,17 @@ void session::on_rest(const boost::system::error_code& ec) {
     return;
   }
   touch();
+  deliver(frame_);
+  // Give back what a huge frame took.
+  if (frame_.capacity() > (size_t{1} << 20)) std::vector<uint8_t>().swap(frame_);
+  deliver_buffered();
+}
+
+void session::deliver(std::span<const uint8_t> frame) {
   services_.frames_in.add();
-  services_.bytes_in.add(static_cast<int64_t>(frame_.size()));
-  if (!finished_ && !closing_) services_.port.frame(conn_, frame_);
-  // Keep the capacity of ordinary frames; give back what a huge one took.
-  if (frame_.capacity() > (size_t{1} << 20)) {
-    std::vector<uint8_t>().swap(frame_);
-  }
+  services_.bytes_in.add(static_cast<int64_t>(frame.size()));
+  if (!finished_ && !closing_) services_.port.frame(conn_, frame);
   if (pending_bytes_ > services_.config.max_pending_bytes) paused_ = true;
-  read_length();
 }
 
 // ---- writing -----------------------------------------------------------------------------------
@@ -215,7 +259,7 @@ void session::on_written(const boost::system::error_code& ec, size_t bytes) {
   }
   if (paused_ && pending_bytes_ <= services_.config.max_pending_bytes / 2) {
     paused_ = false;
-    read_length();
+    deliver_buffered();
   }
 }
 

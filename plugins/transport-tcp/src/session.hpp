@@ -24,6 +24,7 @@
 #include <optional>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -68,9 +69,14 @@ class session : public std::enable_shared_from_this<session> {
                           berth_release_fn release, void* release_arg);
   static void kernel_close(void* arg, berth_str reason);
 
-  void read_length();
-  void on_length(const boost::system::error_code& ec);
-  void on_rest(const boost::system::error_code& ec);
+  // Reading: bytes arrive in in_, many small frames per recv; each whole frame goes to the
+  // kernel straight from it. A frame larger than in_ is read whole into frame_ (its length is
+  // checked first, so a forged length takes no memory).
+  void read_more();
+  void on_read(const boost::system::error_code& ec, size_t bytes);
+  void deliver_buffered();
+  void on_big_frame(const boost::system::error_code& ec);
+  void deliver(std::span<const uint8_t> frame);
   void enqueue(outgoing out);
   void write_next();
   void on_written(const boost::system::error_code& ec, size_t bytes);
@@ -101,8 +107,10 @@ class session : public std::enable_shared_from_this<session> {
   berth_conn_ops ops_{};
   berth_conn* conn_ = nullptr;
 
-  std::array<uint8_t, 4> length_bytes_{};
-  std::vector<uint8_t> frame_;
+  std::vector<uint8_t> in_;
+  size_t in_begin_ = 0;  // the first byte not handed to the kernel
+  size_t in_end_ = 0;    // one past the last byte received
+  std::vector<uint8_t> frame_;  // a frame larger than in_
   bool reading_ = false;   // a read is in flight
   bool paused_ = false;    // back-pressure: the next read waits for the queue to drain
   bool closing_ = false;   // no more reads; close when the queue is empty
