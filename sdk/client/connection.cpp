@@ -1,5 +1,7 @@
 #include "connection.hpp"
 
+#include "common.hpp"
+
 #include <berth/wire/endian.hpp>
 #include <berth/wire/reader.hpp>
 
@@ -71,6 +73,16 @@ struct pending {
 };
 
 }  // namespace
+
+connection_options options_for(const std::string& endpoint, std::string& client_id,
+                               std::chrono::milliseconds handshake_timeout) {
+  if (client_id.empty()) client_id = default_client_id();
+  connection_options c;
+  c.endpoint = endpoint;
+  c.client_id = client_id;
+  c.handshake_timeout = handshake_timeout;
+  return c;
+}
 
 bool parse_endpoint(const std::string& endpoint, std::string& host, std::string& port) {
   const auto colon = endpoint.rfind(':');
@@ -306,6 +318,11 @@ class connection::impl {
     arm_deadline(*p);
     s->write_buffer = std::move(out.value().bytes);
     pending_.emplace(p->id, std::move(p));
+    write_buffered(s);
+  }
+
+  // Write s->write_buffer; when it is out, write what was queued meanwhile.
+  void write_buffered(const std::shared_ptr<session>& s) {
     s->writing = true;
     asio::async_write(s->socket, asio::buffer(s->write_buffer),
                       [this, s](const boost::system::error_code& ec, size_t) {
@@ -500,19 +517,7 @@ class connection::impl {
       p.bytes = {};
       p.sent = true;
     }
-    if (!s->write_buffer.empty()) {
-      s->writing = true;
-      asio::async_write(s->socket, asio::buffer(s->write_buffer),
-                        [this, s](const boost::system::error_code& ec, size_t) {
-                          s->writing = false;
-                          if (s != session_) return;
-                          if (ec) {
-                            lost(s, "cannot write to " + options_.endpoint + ": " + ec.message());
-                            return;
-                          }
-                          flush(s);
-                        });
-    }
+    if (!s->write_buffer.empty()) write_buffered(s);
     for (auto& [p, e] : refused) {
       p->timer.cancel();
       p->done(failure(std::move(e)));

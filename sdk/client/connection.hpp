@@ -88,6 +88,11 @@ struct connection_options {
   std::string limit_source = "the broker's limit, from HELLO";  // names a non-zero limit
 };
 
+// The options every client starts from: `endpoint`, `client_id` (a default one when empty,
+// written back so that the client knows its own id) and the handshake timeout.
+connection_options options_for(const std::string& endpoint, std::string& client_id,
+                               std::chrono::milliseconds handshake_timeout);
+
 // "host:port" split; false when it is not one.
 bool parse_endpoint(const std::string& endpoint, std::string& host, std::string& port);
 

@@ -35,11 +35,8 @@ struct send_op {
 class producer::impl {
  public:
   explicit impl(producer_options options) : options_(std::move(options)) {
-    if (options_.client_id.empty()) options_.client_id = internal::default_client_id();
-    internal::connection_options c;
-    c.endpoint = options_.endpoint;
-    c.client_id = options_.client_id;
-    c.handshake_timeout = options_.request_timeout;
+    internal::connection_options c =
+        internal::options_for(options_.endpoint, options_.client_id, options_.request_timeout);
     c.max_message_size = options_.max_message_size;
     c.limit_source = "producer_options::max_message_size";
     conn_ = std::make_unique<internal::connection>(std::move(c));

@@ -16,11 +16,8 @@ error moved_from() {
 class pull_consumer::impl {
  public:
   explicit impl(pull_consumer_options options) : options_(std::move(options)) {
-    if (options_.client_id.empty()) options_.client_id = internal::default_client_id();
-    internal::connection_options c;
-    c.endpoint = options_.endpoint;
-    c.client_id = options_.client_id;
-    c.handshake_timeout = options_.request_timeout;
+    internal::connection_options c =
+        internal::options_for(options_.endpoint, options_.client_id, options_.request_timeout);
     conn_ = std::make_unique<internal::connection>(std::move(c));
   }
 

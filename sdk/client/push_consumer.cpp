@@ -92,11 +92,8 @@ struct subscription_state {
 class push_consumer::impl {
  public:
   explicit impl(push_consumer_options options) : options_(std::move(options)) {
-    if (options_.client_id.empty()) options_.client_id = internal::default_client_id();
-    internal::connection_options c;
-    c.endpoint = options_.endpoint;
-    c.client_id = options_.client_id;
-    c.handshake_timeout = options_.request_timeout;
+    internal::connection_options c =
+        internal::options_for(options_.endpoint, options_.client_id, options_.request_timeout);
     conn_ = std::make_unique<internal::connection>(std::move(c));
     conn_->set_connected_handler([this](bool) { on_connected(); });
     conn_->set_push_handler([this](const frame& f) { on_push(f); });
