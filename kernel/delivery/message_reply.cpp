@@ -1,5 +1,7 @@
 #include "delivery/message_reply.hpp"
 
+#include "store/message_view.hpp"
+
 #include <berth/wire/gather.hpp>
 
 #include <optional>
@@ -7,9 +9,7 @@
 namespace berth::kernel::delivery {
 namespace {
 
-std::string_view text(berth_str s) {
-  return s.len == 0 ? std::string_view{} : std::string_view(s.ptr, s.len);
-}
+using store::text_of;
 
 // What a gathered frame's parts point into, freed by the transport's release.
 struct gathered_frame {
@@ -25,24 +25,24 @@ wire::stored_message to_wire(const berth_message_view& v, std::vector<wire::prop
   properties.clear();
   properties.reserve(v.property_count);
   for (uint32_t i = 0; i < v.property_count; ++i) {
-    properties.push_back({text(v.properties[i].name), text(v.properties[i].value)});
+    properties.push_back({text_of(v.properties[i].name), text_of(v.properties[i].value)});
   }
   wire::stored_message m;
-  m.topic = text(v.topic);
+  m.topic = text_of(v.topic);
   m.queue_id = v.queue_id;
   m.queue_offset = v.queue_offset;
   m.log_offset = v.log_offset;
-  m.message_id = text(v.message_id);
-  m.tags = text(v.tags);
-  m.keys = text(v.keys);
+  m.message_id = text_of(v.message_id);
+  m.tags = text_of(v.tags);
+  m.keys = text_of(v.keys);
   m.properties = properties;
   m.flag = v.flag;
   m.sys_flag = v.sys_flag;
   m.reconsume_times = v.reconsume_times;
   m.born_time_ms = v.born_time_ms;
   m.store_time_ms = v.store_time_ms;
-  m.born_host = text(v.born_host);
-  m.store_host = text(v.store_host);
+  m.born_host = text_of(v.born_host);
+  m.store_host = text_of(v.store_host);
   if (v.body.len > 0) m.body = std::span<const uint8_t>(v.body.ptr, v.body.len);
   return m;
 }

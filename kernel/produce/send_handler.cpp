@@ -1,6 +1,7 @@
 #include "produce/send_handler.hpp"
 
 #include "protocol/store_status.hpp"
+#include "topic/system_topics.hpp"
 
 #include <berth/abi/berth_message.h>
 #include <berth/wire/bodies.hpp>
@@ -60,6 +61,10 @@ class send_handler {
     if (messages.empty()) return answer.fail(wire::status::invalid_argument, "the batch is empty");
     const wire::message& first = messages.front();
     const std::string topic(first.topic);
+    if (topic::is_system_topic(topic)) {
+      return answer.fail(wire::status::no_permission,
+                         "topic '" + topic + "' is the broker's own: producers may not send to it");
+    }
     auto settings = topics_.find_or_create(topic);
     if (!settings) {
       return answer.fail(status_of_topic_error(settings.error().code), settings.error().message);

@@ -1,5 +1,9 @@
 #include "store/message_builder.hpp"
 
+#include "store/message_view.hpp"
+
+#include <algorithm>
+
 namespace berth::kernel::store {
 namespace {
 
@@ -9,6 +13,24 @@ berth_str abi(const std::string& s) { return berth_str{s.data(), s.size()}; }
 
 message_builder::message_builder(std::string topic, uint32_t queue_id)
     : topic_(std::move(topic)), queue_id_(queue_id) {}
+
+message_builder message_builder::copy_of(const berth_message_view& stored) {
+  message_builder copy(std::string(text_of(stored.topic)), stored.queue_id);
+  copy.tags(std::string(text_of(stored.tags)))
+      .keys(std::string(text_of(stored.keys)))
+      .body(std::span<const uint8_t>(stored.body.ptr, stored.body.len))
+      .flag(stored.flag)
+      .sys_flag(stored.sys_flag)
+      .reconsume_times(stored.reconsume_times)
+      .born_time_ms(stored.born_time_ms)
+      .born_host(std::string(text_of(stored.born_host)));
+  copy.properties_.reserve(stored.property_count);
+  for (uint32_t i = 0; i < stored.property_count; ++i) {
+    copy.property(std::string(text_of(stored.properties[i].name)),
+                  std::string(text_of(stored.properties[i].value)));
+  }
+  return copy;
+}
 
 message_builder& message_builder::topic(std::string value) {
   topic_ = std::move(value);
@@ -30,6 +52,20 @@ message_builder& message_builder::property(std::string name, std::string value) 
   properties_.emplace_back(std::move(name), std::move(value));
   return *this;
 }
+message_builder& message_builder::set_property(std::string_view name, std::string value) {
+  erase_property(name);
+  return property(std::string(name), std::move(value));
+}
+message_builder& message_builder::erase_property(std::string_view name) {
+  std::erase_if(properties_, [name](const auto& p) { return p.first == name; });
+  return *this;
+}
+const std::string* message_builder::find_property(std::string_view name) const {
+  const auto it = std::find_if(properties_.begin(), properties_.end(),
+                               [name](const auto& p) { return p.first == name; });
+  return it == properties_.end() ? nullptr : &it->second;
+}
+
 message_builder& message_builder::body(std::string_view bytes) {
   body_.assign(bytes.begin(), bytes.end());
   return *this;

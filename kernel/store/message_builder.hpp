@@ -18,12 +18,21 @@ class message_builder {
  public:
   message_builder() = default;
   message_builder(std::string topic, uint32_t queue_id);
+  // A copy of a stored message's contents (what a producer sent: topic, queue, tags, keys,
+  // properties, body, flags, born time and host, reconsume times), to append again elsewhere:
+  // the fields a store assigns are not copied.
+  static message_builder copy_of(const berth_message_view& stored);
 
   message_builder& topic(std::string value);
   message_builder& queue_id(uint32_t value);
   message_builder& tags(std::string value);
   message_builder& keys(std::string value);  // space-separated
-  message_builder& property(std::string name, std::string value);
+  message_builder& property(std::string name, std::string value);  // appended, as given
+  // Replace every property called `name` by one with `value` (appended when there was none).
+  message_builder& set_property(std::string_view name, std::string value);
+  message_builder& erase_property(std::string_view name);
+  // The value of the first property called `name`, or null.
+  [[nodiscard]] const std::string* find_property(std::string_view name) const;
   message_builder& body(std::string_view bytes);
   message_builder& body(std::span<const uint8_t> bytes);
   message_builder& body(std::vector<uint8_t> bytes);
@@ -40,6 +49,8 @@ class message_builder {
 
   [[nodiscard]] const std::string& topic() const { return topic_; }
   [[nodiscard]] uint32_t queue_id() const { return queue_id_; }
+  [[nodiscard]] uint32_t reconsume_times() const { return reconsume_times_; }
+  [[nodiscard]] const std::string& tags() const { return tags_; }
   [[nodiscard]] const std::vector<uint8_t>& body() const { return body_; }
   [[nodiscard]] const std::vector<std::pair<std::string, std::string>>& properties() const {
     return properties_;

@@ -87,7 +87,12 @@ topic_result<topic_settings> topic_table::find_or_create(std::string_view name) 
     return topic_failure(errc::no_topic, "topic '" + std::string(name) +
                                              "' does not exist (auto_create_topics is off)");
   }
-  const topic_settings settings{auto_create_.default_queues, wire::default_perm};
+  return ensure(name, topic_settings{auto_create_.default_queues, wire::default_perm});
+}
+
+topic_result<topic_settings> topic_table::ensure(std::string_view name,
+                                                 const topic_settings& settings) {
+  if (auto found = find(name)) return *found;
   auto made = create(name, settings);
   if (made) return settings;
   // Another thread created it first, maybe by TOPIC_CREATE with other settings: use theirs.

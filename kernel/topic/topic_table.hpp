@@ -61,6 +61,9 @@ class topic_table {
   // The produce path's lookup: the topic's settings, creating it with default_queues and
   // default perm when it is unknown and auto-creation is on (errc::no_topic when it is off).
   topic_result<topic_settings> find_or_create(std::string_view name);
+  // The broker's own topics (retry, dead letters, timers, transactions): the topic's settings,
+  // creating it with `settings` when unknown, whatever the auto-creation policy.
+  topic_result<topic_settings> ensure(std::string_view name, const topic_settings& settings);
 
   [[nodiscard]] const std::filesystem::path& file() const { return file_; }
   [[nodiscard]] const auto_create_policy& auto_create() const { return auto_create_; }

@@ -159,6 +159,11 @@ TEST_F(send_handler_test, refusals_name_their_cause_and_store_nothing) {
   const auto bad_name = call(wire::code::send, message("a b", 0, "x"));
   EXPECT_EQ(status(bad_name), wire::status::invalid_argument);
 
+  const auto system = call(wire::code::send, message("RMQ_SYS_TRANS_HALF_TOPIC", 0, "x"));
+  EXPECT_EQ(status(system), wire::status::no_permission);
+  EXPECT_NE(error_text(system).find("broker's own"), std::string::npos) << error_text(system);
+  EXPECT_FALSE(topics->find("RMQ_SYS_TRANS_HALF_TOPIC"));
+
   wire::send_batch_request mixed;
   mixed.messages = {message("small", 0, "x"), message("small", 1, "y")};
   const auto mix = call(wire::code::send_batch, mixed);

@@ -70,5 +70,40 @@ TEST(store_message_builder, views_of_points_at_each_builder) {
   EXPECT_EQ(views[1]->queue_id, 1u);
 }
 
+TEST(store_message_builder, a_copy_of_a_view_carries_what_the_producer_sent) {
+  message_builder original("orders", 2);
+  original.tags("paid").keys("k1 k2").property("a", "1").property("b", "2").body("payload");
+  original.flag(7).reconsume_times(3).born_time_ms(1234).born_host("10.0.0.1:5");
+  berth_message_view stored = original.view();
+  stored.queue_offset = 99;  // what a store assigns is not copied
+  message_builder copy = message_builder::copy_of(stored);
+  copy.topic("%RETRY%g").queue_id(0);
+  const berth_message_view& v = copy.view();
+  EXPECT_EQ(text(v.topic), "%RETRY%g");
+  EXPECT_EQ(text(v.tags), "paid");
+  EXPECT_EQ(text(v.keys), "k1 k2");
+  EXPECT_EQ(v.tag_hash, berth_tag_hash(v.tags));
+  ASSERT_EQ(v.property_count, 2u);
+  EXPECT_EQ(text(v.properties[1].value), "2");
+  EXPECT_EQ(std::string(reinterpret_cast<const char*>(v.body.ptr), v.body.len), "payload");
+  EXPECT_EQ(v.flag, 7u);
+  EXPECT_EQ(v.reconsume_times, 3u);
+  EXPECT_EQ(v.born_time_ms, 1234);
+  EXPECT_EQ(text(v.born_host), "10.0.0.1:5");
+  EXPECT_EQ(v.queue_offset, 0u);
+}
+
+TEST(store_message_builder, set_property_replaces_and_erase_property_removes) {
+  message_builder m("t", 0);
+  m.property("DELAY", "3").property("x", "1").property("DELAY", "4");
+  m.set_property("DELAY", "0");
+  ASSERT_NE(m.find_property("DELAY"), nullptr);
+  EXPECT_EQ(*m.find_property("DELAY"), "0");
+  EXPECT_EQ(m.properties().size(), 2u);
+  m.erase_property("DELAY");
+  EXPECT_EQ(m.find_property("DELAY"), nullptr);
+  EXPECT_EQ(m.properties().size(), 1u);
+}
+
 }  // namespace
 }  // namespace berth::kernel::store
