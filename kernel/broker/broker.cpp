@@ -5,6 +5,7 @@
 #include "produce/reply_handler.hpp"
 #include "produce/send_handler.hpp"
 #include "query/query_handlers.hpp"
+#include "topic/system_topics.hpp"
 #include "topic/topic_handlers.hpp"
 
 #include <berth/abi/berth_store.h>
@@ -123,14 +124,23 @@ result<void> broker::serve_requests() {
     if (groups_) groups_->disconnected(gone);
   });
   if (store_) {
+    timer::timer_settings timing;
+    timing.checkpoint_file = timer::timer_checkpoint_path(plan_.config.broker.data_dir);
+    timing.max_delay =
+        std::chrono::duration_cast<std::chrono::milliseconds>(plan_.config.broker.max_delay);
+    auto timer = timer::timer_service::open(*topics_, *store_, scheduler_, std::move(timing));
+    if (!timer) return failure(BERTH_E_IO, "cannot start the timer: " + timer.error().message);
+    timer_ = std::move(timer).value();
     produce::add_produce_handlers(routes_, *topics_, *store_,
-                                  {protocol::default_max_message_size});
+                                  {protocol::default_max_message_size}, timer_.get());
     query::add_query_handlers(routes_, *topics_, *store_);
     pulls_ = std::make_unique<delivery::pull_service>(*topics_, *store_, *offsets_, scheduler_);
     pulls_->add_handlers(routes_);
     auto listening = store_->set_arrival_listener(
-        [pulls = pulls_.get()](std::string_view topic, uint32_t queue, uint64_t max_offset) {
+        [pulls = pulls_.get(), timer = timer_.get()](std::string_view topic, uint32_t queue,
+                                                      uint64_t max_offset) {
           pulls->arrived(topic, queue, max_offset);
+          if (topic == topic::timer_topic) timer->arrived(max_offset);
         });
     if (!listening) return boost::outcome_v2::failure(listening.error());
   }
@@ -230,10 +240,12 @@ void broker::stop() {
   if (pulls_) pulls_->stop();  // parked pulls are told, while their connections are open
   stop_transports();
   scheduler_.retire_owner(housekeeping_owner_);
+  if (timer_) timer_->stop();  // its last deliveries done, its checkpoint saved
   save_offsets();
   if (store_) (void)store_->set_arrival_listener({});
   sync_store();
   pulls_.reset();
+  timer_.reset();
   groups_.reset();
   store_.reset();
   while (!instances_.empty()) {  // reverse creation order

@@ -148,6 +148,12 @@ class config_reader {
     if (const config_node* queues = tree.find("default_queues")) {
       out.default_queues = static_cast<std::uint32_t>(queues->integer);  // 1..1024 by the schema
     }
+    if (const config_node* max_delay = tree.find("max_delay")) {
+      out.max_delay = std::chrono::nanoseconds(max_delay->integer);
+    }
+    if (const config_node* max_reconsume = tree.find("max_reconsume")) {
+      out.max_reconsume = static_cast<std::uint32_t>(max_reconsume->integer);  // 0..1000
+    }
     return out;
   }
 

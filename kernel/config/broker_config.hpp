@@ -4,7 +4,8 @@
 //
 // Top-level tables:
 //   [broker]      name, data_dir, log_level, shutdown_timeout,
-//                 auto_create_topics, default_queues                 (kernel)
+//                 auto_create_topics, default_queues, max_delay,     (kernel)
+//                 max_reconsume
 //   [plugins]     search_path                                        (kernel)
 //   [store]       exactly one plugin table          (single role; required)
 //   [auth]        at most one plugin table          (single role)
@@ -56,6 +57,8 @@ struct broker_settings {
   std::chrono::nanoseconds shutdown_timeout = std::chrono::seconds(10);
   bool auto_create_topics = true;     // RocketMQ's autoCreateTopicEnable
   std::uint32_t default_queues = 4;   // queues of an auto-created topic, 1..1024
+  std::chrono::nanoseconds max_delay = std::chrono::hours(24 * 40);  // timed messages, ahead
+  std::uint32_t max_reconsume = 16;   // RocketMQ's retryMaxTimes: then the group's DLQ
 };
 
 struct plugin_settings {

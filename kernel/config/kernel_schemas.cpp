@@ -18,7 +18,11 @@ const std::string& broker_table_schema_json() {
   "auto_create_topics": {"type": "bool", "default": true,
                          "help": "create an unknown topic on its first message"},
   "default_queues": {"type": "int", "default": 4, "min": 1, "max": 1024,
-                     "help": "queues of an auto-created topic"}
+                     "help": "queues of an auto-created topic"},
+  "max_delay": {"type": "duration", "default": "40d", "min": "1s", "max": "400d",
+                "help": "how far ahead a timed message (TIMER_DELIVER_MS) may be"},
+  "max_reconsume": {"type": "int", "default": 16, "min": 0, "max": 1000,
+                    "help": "failed deliveries before a message goes to its group's %DLQ% topic"}
 }})";
   return json;
 }

@@ -5,10 +5,13 @@
 
 #include <berth/abi/berth_message.h>
 #include <berth/wire/bodies.hpp>
+#include <berth/wire/properties.hpp>
 #include <berth/wire/reader.hpp>
 
 #include <atomic>
 #include <memory>
+#include <optional>
+#include <variant>
 #include <string>
 #include <vector>
 
@@ -38,8 +41,9 @@ wire::status status_of_topic_error(topic::errc e) {
 
 class send_handler {
  public:
-  send_handler(topic::topic_table& topics, store::store& store, produce_settings settings)
-      : topics_(topics), store_(store), settings_(settings) {}
+  send_handler(topic::topic_table& topics, store::store& store, produce_settings settings,
+               timer::timer_service* timer)
+      : topics_(topics), store_(store), settings_(settings), timer_(timer) {}
 
   void send(const protocol::request& req, const protocol::responder& answer) {
     auto decoded = wire::decode<wire::message>(req.body, req.header.code);
@@ -106,6 +110,12 @@ class send_handler {
       }
       property_count += m.properties.size();
     }
+    if (auto delayed = delay_of(messages, batch); !delayed) {
+      return answer.fail(wire::status::invalid_delay, delayed.error());
+    } else if (delayed.value()) {
+      return park(first, queue, *delayed.value(), answer);
+    }
+
     std::vector<berth_property> properties;
     properties.reserve(property_count);
     std::vector<berth_message_view> records(messages.size());
@@ -147,17 +157,67 @@ class send_handler {
     });
   }
 
+  // When the single message of `messages` is due, if later than now; why not, if refused.
+  boost::outcome_v2::result<std::optional<int64_t>, std::string, boost::outcome_v2::policy::terminate>
+  delay_of(const std::vector<wire::message>& messages, bool batch) const {
+    for (const wire::message& m : messages) {
+      const auto level = find(m.properties, wire::properties::delay_level);
+      const auto time = find(m.properties, wire::properties::deliver_at_ms);
+      if (!level && !time) continue;
+      if (batch) {
+        return std::string("a batch cannot carry delayed messages: send them one by one");
+      }
+      if (timer_ == nullptr) return std::string("this broker does not deliver delayed messages");
+      const int64_t now = timer_->now_ms();
+      const auto asked = timer::parse_delay_request(level, time, now, timer_->max_delay());
+      if (const auto* refused = std::get_if<timer::delay_refused>(&asked)) return refused->reason;
+      const int64_t at = std::get<timer::deliver_at>(asked).time_ms;
+      if (at > now) return std::optional<int64_t>(at);
+    }
+    return std::optional<int64_t>();
+  }
+
+  static std::optional<std::string_view> find(const std::vector<wire::property>& ps,
+                                              std::string_view name) {
+    for (const wire::property& p : ps) {
+      if (p.name == name) return p.value;
+    }
+    return std::nullopt;
+  }
+
+  // Park one message until `at`; answered with where the parked copy went.
+  void park(const wire::message& m, uint32_t queue, int64_t at, const protocol::responder& answer) {
+    store::message_builder parked(std::string(m.topic), queue);
+    parked.tags(std::string(m.tags))
+        .keys(std::string(m.keys))
+        .flag(m.flag)
+        .born_time_ms(m.born_time_ms)
+        .born_host(answer.connection()->peer())
+        .store_host(answer.connection()->local())
+        .body(m.body);
+    for (const wire::property& p : m.properties) {
+      parked.property(std::string(p.name), std::string(p.value));
+    }
+    timer_->park(std::move(parked), at, [answer, queue](result<store::appended> done) {
+      if (!done) return answer.fail(status_of_store_error(done.error().code), done.error().message);
+      const store::appended& a = done.value();
+      answer.ok(wire::send_result{a.message_id, queue, a.queue_offset, a.log_offset, a.store_time_ms});
+    });
+  }
+
   topic::topic_table& topics_;
   store::store& store_;
   const produce_settings settings_;
+  timer::timer_service* const timer_;
   std::atomic<uint64_t> next_queue_{0};  // round robin for queue_id -1
 };
 
 }  // namespace
 
 void add_produce_handlers(protocol::router& routes, topic::topic_table& topics,
-                          store::store& store, produce_settings settings) {
-  auto handler = std::make_shared<send_handler>(topics, store, settings);
+                          store::store& store, produce_settings settings,
+                          timer::timer_service* timer) {
+  auto handler = std::make_shared<send_handler>(topics, store, settings, timer);
   routes.add(wire::code::send, [handler](const protocol::request& req,
                                          const protocol::responder& answer) {
     handler->send(req, answer);

@@ -5,6 +5,7 @@
 
 #include "protocol/router.hpp"
 #include "store/store.hpp"
+#include "timer/timer_service.hpp"
 #include "topic/topic_table.hpp"
 
 #include <cstdint>
@@ -15,8 +16,11 @@ struct produce_settings {
   uint32_t max_message_size = 4u << 20;  // bodies over this: MESSAGE_TOO_LARGE
 };
 
-// Registers SEND and SEND_BATCH. `topics` and `store` outlive the router's use.
+// Registers SEND and SEND_BATCH. `topics`, `store` and `timer` outlive the router's use. A
+// message asking for a delay (DELAY, TIMER_DELIVER_MS) is parked with `timer`; without one
+// such messages are refused.
 void add_produce_handlers(protocol::router& routes, topic::topic_table& topics,
-                          store::store& store, produce_settings settings);
+                          store::store& store, produce_settings settings,
+                          timer::timer_service* timer);
 
 }  // namespace berth::kernel::produce

@@ -202,6 +202,8 @@ class producer::impl {
     p.msg = m;
     if (!p.msg.property(props::unique_key)) p.msg.set_property(props::unique_key, ids_.next());
     if (p.msg.sharding_key) p.msg.set_property(props::sharding_key, *p.msg.sharding_key);
+    if (m.delay_level) p.msg.set_property(props::delay_level, std::to_string(*m.delay_level));
+    if (m.deliver_at_ms) p.msg.set_property(props::deliver_at_ms, std::to_string(*m.deliver_at_ms));
     for (const std::string& k : m.keys) {
       if (!p.keys.empty()) p.keys += ' ';
       p.keys += k;

@@ -30,7 +30,13 @@ class send_handler_test : public ::testing::Test {
     auto harness = test::store_harness::open(test::store_plugin_path("memory"), "");
     ASSERT_TRUE(harness) << harness.error().message;
     store = std::move(harness).value();
-    add_produce_handlers(routes, *topics, store->store(), {1024});
+    timer::timer_settings timing;
+    timing.checkpoint_file = timer::timer_checkpoint_path(dir.path());
+    timing.automatic = false;
+    auto opened_timer = timer::timer_service::open(*topics, store->store(), scheduler, timing);
+    ASSERT_TRUE(opened_timer) << opened_timer.error().message;
+    timer = std::move(opened_timer).value();
+    add_produce_handlers(routes, *topics, store->store(), {1024}, timer.get());
   }
   void SetUp() override { open(); }
 
@@ -69,6 +75,8 @@ class send_handler_test : public ::testing::Test {
   berth::test::temp_dir dir;
   topic::topic_table_ptr topics;
   std::unique_ptr<test::store_harness> store;
+  executor::scheduler scheduler{1};
+  std::unique_ptr<timer::timer_service> timer;
   fake_transport transport;
   protocol::router routes;
   protocol::connection_ptr conn = std::make_shared<protocol::connection>(
@@ -171,6 +179,46 @@ TEST_F(send_handler_test, refusals_name_their_cause_and_store_nothing) {
   EXPECT_NE(error_text(mix).find("message 1"), std::string::npos) << error_text(mix);
 
   EXPECT_EQ(stored_in("small", 0) + stored_in("small", 1) + stored_in("readonly", 0), 0u);
+}
+
+TEST_F(send_handler_test, a_delayed_message_is_parked_in_the_timer_topic_not_its_own) {
+  ASSERT_TRUE(topics->create("small", {2, 6}));
+  wire::message m = message("small", 1, "later");
+  m.properties.push_back({"DELAY", "3"});
+  const auto answer = call(wire::code::send, m);
+  ASSERT_EQ(status(answer), wire::status::ok) << error_text(answer);
+  EXPECT_EQ(sent(answer).queue_id, 1u);
+  EXPECT_EQ(stored_in("small", 1), 0u);
+  EXPECT_EQ(stored_in("rmq_sys_wheel_timer", 0), 1u);
+  timer->arrived(1);  // what the store's arrival listener does in berthd
+  EXPECT_EQ(timer->run_due(), 0u);
+  EXPECT_EQ(timer->pending(), 1u);
+
+  wire::message past = message("small", 0, "now");  // a time already passed: stored at once
+  past.properties.push_back({"TIMER_DELIVER_MS", "1000"});
+  ASSERT_EQ(status(call(wire::code::send, past)), wire::status::ok);
+  EXPECT_EQ(stored_in("small", 0), 1u);
+}
+
+TEST_F(send_handler_test, bad_delays_are_invalid_delay_and_store_nothing) {
+  ASSERT_TRUE(topics->create("small", {2, 6}));
+  const std::vector<std::pair<std::string, std::string>> bad{
+      {"DELAY", "19"}, {"DELAY", "0"}, {"DELAY", "x"}, {"TIMER_DELIVER_MS", "-1"},
+      {"TIMER_DELIVER_MS", "99999999999999"}};
+  for (const auto& [name, value] : bad) {
+    wire::message m = message("small", 0, "x");
+    m.properties.push_back({name, value});
+    const auto answer = call(wire::code::send, m);
+    EXPECT_EQ(status(answer), wire::status::invalid_delay) << name << "=" << value;
+    EXPECT_NE(error_text(answer).find(value), std::string::npos) << error_text(answer);
+  }
+  wire::send_batch_request batch;
+  batch.messages = {message("small", 0, "x"), message("small", 0, "y")};
+  batch.messages[1].properties.push_back({"DELAY", "1"});
+  const auto refused = call(wire::code::send_batch, batch);
+  EXPECT_EQ(status(refused), wire::status::invalid_delay);
+  EXPECT_NE(error_text(refused).find("batch"), std::string::npos) << error_text(refused);
+  EXPECT_EQ(stored_in("small", 0) + stored_in("rmq_sys_wheel_timer", 0), 0u);
 }
 
 TEST_F(send_handler_test, a_truncated_message_is_malformed_naming_the_field) {

@@ -210,6 +210,7 @@ TEST(WireFrame, NamesAreTheSpecNames) {
       {24, "SHUTTING_DOWN"},
       {30, "UNAUTHENTICATED"},
       {31, "FORBIDDEN"},
+      {40, "INVALID_DELAY"},
       {99, "INTERNAL"},
   };
   ASSERT_EQ(statuses.size(), wire::all_statuses.size());

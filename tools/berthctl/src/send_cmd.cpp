@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <fstream>
 #include <iostream>
@@ -27,6 +28,8 @@ struct send_args {
   std::optional<std::string> file;
   uint32_t count = 1;
   std::optional<std::string> sharding_key;
+  std::optional<int> delay_level;
+  std::optional<std::string> deliver_at;
 };
 
 std::optional<std::string> read_all(const std::string& path) {
@@ -46,6 +49,21 @@ int send(const context& ctx, const send_args& a) {
   m.tags = a.tag;
   m.keys = a.keys;
   m.sharding_key = a.sharding_key;
+  m.delay_level = a.delay_level;
+  if (a.deliver_at) {
+    // "+DURATION" is relative to now; anything else is a time as --to-time takes it.
+    if (a.deliver_at->starts_with('+')) {
+      const auto after = parse_duration(std::string_view(*a.deliver_at).substr(1));
+      if (!after) return fail("usage", "--deliver-at +DURATION: bad duration '" + *a.deliver_at + "'", exit_usage);
+      m.deliver_at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::system_clock::now().time_since_epoch() + *after)
+                            .count();
+    } else if (auto at = parse_time(*a.deliver_at)) {
+      m.deliver_at_ms = *at;
+    } else {
+      return fail("usage", "--deliver-at: '" + *a.deliver_at + "' is no time", exit_usage);
+    }
+  }
   for (const auto& p : a.properties) {
     const auto kv = parse_property(p);
     if (!kv) return fail("usage", "--property must be name=value, not '" + p + "'", exit_usage);
@@ -106,6 +124,14 @@ void add_send_command(CLI::App& app, context& ctx) {
       ->check(CLI::Range(1u, 100'000'000u));
   s->add_option("--sharding-key", args->sharding_key,
                 "Order by this key: every message with the same key goes to the same queue");
+  auto* level = s->add_option("--delay-level", args->delay_level,
+                              "Deliver after RocketMQ's delay level L: 1=1s 2=5s 3=10s 4=30s "
+                              "5..14=1m..10m 15=20m 16=30m 17=1h 18=2h (the broker checks it)")
+                   ->type_name("L");
+  s->add_option("--deliver-at", args->deliver_at,
+                "Deliver at TIME (epoch ms or 2026-11-24T10:00:00Z) or after +DURATION (+90s)")
+      ->type_name("TIME")
+      ->excludes(level);
   s->callback([&ctx, args] { ctx.action = [&ctx, args] { return send(ctx, *args); }; });
 }
 

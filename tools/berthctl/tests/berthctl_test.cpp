@@ -270,6 +270,28 @@ TEST_F(berthctl_test, failures_exit_non_zero_with_one_stderr_line) {
   }
 }
 
+TEST_F(berthctl_test, send_with_a_delay_is_consumed_only_once_due) {
+  ASSERT_EQ(ctl({"topic", "create", "delayed", "--queues", "1"}).exit_code, 0);
+  const auto sent = std::chrono::steady_clock::now();
+  ASSERT_EQ(ctl({"send", "--topic", "delayed", "--body", "one second", "--delay-level", "1"}).exit_code, 0);
+  ASSERT_EQ(ctl({"send", "--topic", "delayed", "--body", "two seconds", "--deliver-at", "+2s"}).exit_code, 0);
+  const auto got = ctl_json_lines({"consume", "--topic", "delayed", "--group", "late-readers",
+                                   "--from", "earliest", "--count", "2", "--timeout", "20s"});
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(got[0]["body"], "one second");
+  EXPECT_EQ(got[1]["body"], "two seconds");
+  EXPECT_GE(std::chrono::steady_clock::now() - sent, 1900ms);
+
+  auto r = ctl({"send", "--topic", "delayed", "--body", "x", "--delay-level", "19"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("INVALID_DELAY"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("'19' is not one of 1..18"), std::string::npos) << r.err;
+  r = ctl({"send", "--topic", "delayed", "--body", "x", "--deliver-at", "+soon"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  r = ctl({"send", "--topic", "delayed", "--body", "x", "--deliver-at", "+1s", "--delay-level", "1"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+}
+
 TEST_F(berthctl_test, help_on_every_subcommand) {
   for (const std::vector<std::string>& cmd :
        {std::vector<std::string>{"--help"}, {"topic", "create", "--help"}, {"send", "--help"},

@@ -50,6 +50,11 @@ struct message {
   uint32_t flag = 0;  // opaque to the broker; carried to consumers
   std::optional<std::string> sharding_key;
   std::optional<uint32_t> queue_id;
+  // Delivered later: after RocketMQ's delay level (1..18: 1s 5s 10s 30s 1m 2m ... 1h 2h), or at
+  // a time (Unix epoch milliseconds; a time passed is delivered at once). Not both, and not in
+  // a batch: the broker answers INVALID_DELAY.
+  std::optional<int> delay_level;
+  std::optional<int64_t> deliver_at_ms;
 
   message() = default;
   message(std::string topic_name, std::string body_bytes)

@@ -63,6 +63,7 @@ enum class status : uint16_t {
   shutting_down = 24,
   unauthenticated = 30,
   forbidden = 31,
+  invalid_delay = 40,  // a delay level or delivery time out of range, or a delayed batch
   internal = 99,
 };
 
@@ -97,6 +98,7 @@ inline constexpr std::array all_statuses{
     status::shutting_down,
     status::unauthenticated,
     status::forbidden,
+    status::invalid_delay,
     status::internal,
 };
 
@@ -153,6 +155,7 @@ inline constexpr std::array all_statuses{
     case status::shutting_down: return "SHUTTING_DOWN";
     case status::unauthenticated: return "UNAUTHENTICATED";
     case status::forbidden: return "FORBIDDEN";
+    case status::invalid_delay: return "INVALID_DELAY";
     case status::internal: return "INTERNAL";
   }
   return "UNKNOWN";
