@@ -16,6 +16,7 @@
 #include "protocol/router.hpp"
 #include "store/store.hpp"
 #include "topic/topic_table.hpp"
+#include "transaction/transaction_service.hpp"
 
 #include <memory>
 #include <optional>
@@ -82,6 +83,7 @@ class broker {
   offset::offset_table_ptr offsets_;
   std::unique_ptr<group::group_service> groups_;
   std::unique_ptr<delivery::pull_service> pulls_;  // null without a store
+  std::unique_ptr<transaction::transaction_service> transactions_;  // null without a store
   executor::owner_id housekeeping_owner_ = executor::new_owner();
   unsigned housekeeping_ticks_ = 0;
   std::vector<plugin_host::instance_ptr> started_transports_;
