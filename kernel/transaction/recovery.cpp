@@ -35,6 +35,8 @@ result<void> transaction_service::recover() {
   auto loaded = load_checkpoint(checkpoint_file_);
   if (!loaded) return boost::outcome_v2::failure(loaded.error());
   const checkpoint start = std::move(loaded).value();
+  // What the store recovered must be readable before it is scanned.
+  if (auto synced = store_.sync(); !synced) return synced;
   table_ = std::make_unique<transaction_table>(start);
   saved_ = start;
   // The half and op topics are created on first use (topic_table::ensure), not here: a broker

@@ -13,12 +13,21 @@ namespace properties = wire::properties;
 using store::property_of;
 
 result<store::read_result> transaction_service::read_half(uint64_t offset) {
-  auto read = store_.read({.topic = topic::transaction_half_topic,
-                           .queue_id = 0,
-                           .offset = offset,
-                           .max_messages = 1});
+  const store::read_query query{.topic = topic::transaction_half_topic,
+                                .queue_id = 0,
+                                .offset = offset,
+                                .max_messages = 1};
+  auto read = store_.read(query);
   if (!read) return boost::outcome_v2::failure(read.error());
-  if (!read.value().found() || read.value()[0].queue_offset != offset) {
+  const auto found = [&] { return read.value().found() && read.value()[0].queue_offset == offset; };
+  if (!found()) {
+    // An acknowledged append becomes readable shortly after its acknowledgement: a producer
+    // that ends its transaction at once may be faster. sync() is the barrier.
+    if (auto synced = store_.sync(); !synced) return boost::outcome_v2::failure(synced.error());
+    read = store_.read(query);
+    if (!read) return boost::outcome_v2::failure(read.error());
+  }
+  if (!found()) {
     return failure(BERTH_E_NOT_FOUND,
                    "the half message at offset " + std::to_string(offset) + " is not stored");
   }
@@ -30,6 +39,8 @@ result<bool> transaction_service::committed_copy_exists(const berth_message_view
   const auto unique_key = property_of(half, properties::unique_key);
   const auto id = property_of(half, properties::transaction_id);
   if (!real_topic || !unique_key || !id) return false;
+  // The copy may have been appended just now (a commit whose op record failed): index it first.
+  if (auto synced = store_.sync(); !synced) return boost::outcome_v2::failure(synced.error());
   // The copy is stored after its half; a minute's margin for a clock stepped back.
   const int64_t since = half.store_time_ms - 60'000;
   auto found = store_.lookup_key({.topic = *real_topic,
