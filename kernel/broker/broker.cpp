@@ -122,6 +122,7 @@ result<void> broker::serve_requests() {
   connections_.add_close_listener([this](const protocol::connection_ptr& gone) {
     clients_.forget(gone);
     if (groups_) groups_->disconnected(gone);
+    if (transactions_) transactions_->disconnected(gone);
   });
   if (store_) {
     timer::timer_settings timing;
@@ -131,8 +132,20 @@ result<void> broker::serve_requests() {
     auto timer = timer::timer_service::open(*topics_, *store_, scheduler_, std::move(timing));
     if (!timer) return failure(BERTH_E_IO, "cannot start the timer: " + timer.error().message);
     timer_ = std::move(timer).value();
+    // Transactions: half messages come through SEND; END_TRANSACTION, check-back.
+    const config::transaction_settings& tx = plan_.config.transaction;
+    transactions_ = std::make_unique<transaction::transaction_service>(
+        *topics_, *store_, scheduler_,
+        transaction::transaction_settings{tx.check_interval, tx.timeout, tx.max_checks},
+        plan_.config.broker.data_dir);
+    if (auto started = transactions_->start(); !started) {
+      return failure(started.error().code,
+                     "cannot recover the transactions: " + started.error().message);
+    }
+    transactions_->add_handlers(routes_);
     produce::add_produce_handlers(routes_, *topics_, *store_,
-                                  {protocol::default_max_message_size}, timer_.get());
+                                  {protocol::default_max_message_size, transactions_.get()},
+                                  timer_.get());
     query::add_query_handlers(routes_, *topics_, *store_);
     pulls_ = std::make_unique<delivery::pull_service>(*topics_, *store_, *offsets_, scheduler_);
     pulls_->add_handlers(routes_);
@@ -239,6 +252,7 @@ void broker::stop() {
   connections_.stop_accepting();
   if (pulls_) pulls_->stop();  // parked pulls are told, while their connections are open
   stop_transports();
+  if (transactions_) transactions_->stop();
   scheduler_.retire_owner(housekeeping_owner_);
   if (timer_) timer_->stop();  // its last deliveries done, its checkpoint saved
   save_offsets();
@@ -247,6 +261,7 @@ void broker::stop() {
   pulls_.reset();
   timer_.reset();
   groups_.reset();
+  transactions_.reset();
   store_.reset();
   while (!instances_.empty()) {  // reverse creation order
     instances_.pop_back();

@@ -17,6 +17,7 @@
 #include "store/store.hpp"
 #include "timer/timer_service.hpp"
 #include "topic/topic_table.hpp"
+#include "transaction/transaction_service.hpp"
 
 #include <memory>
 #include <optional>
@@ -84,6 +85,7 @@ class broker {
   std::unique_ptr<group::group_service> groups_;
   std::unique_ptr<delivery::pull_service> pulls_;  // null without a store
   std::unique_ptr<timer::timer_service> timer_;     // null without a store
+  std::unique_ptr<transaction::transaction_service> transactions_;  // null without a store
   executor::owner_id housekeeping_owner_ = executor::new_owner();
   unsigned housekeeping_ticks_ = 0;
   std::vector<plugin_host::instance_ptr> started_transports_;

@@ -33,8 +33,8 @@ constexpr std::array<role, 5> kRoles{{{"store", plugin_kind::store, false, "mmap
                                       {"transport", plugin_kind::transport, true, "tcp"}}};
 
 const std::vector<std::string>& table_names() {
-  static const std::vector<std::string> names{"broker", "plugins",   "store", "auth",
-                                              "transport", "filter", "tracer"};
+  static const std::vector<std::string> names{"broker",    "plugins", "transaction", "store",
+                                              "auth",      "transport", "filter", "tracer"};
   return names;
 }
 
@@ -58,6 +58,11 @@ const schema& broker_schema() {
 
 const schema& plugins_schema() {
   static const schema parsed = parse_schema(plugins_table_schema_json()).value();
+  return parsed;
+}
+
+const schema& transaction_schema() {
+  static const schema parsed = parse_schema(transaction_table_schema_json()).value();
   return parsed;
 }
 
@@ -119,7 +124,7 @@ class config_reader {
   void check_top_level() {
     for (const auto& [key, node] : document_) {
       const std::string name(key.str());
-      if (name == "broker" || name == "plugins") {
+      if (name == "broker" || name == "plugins" || name == "transaction") {
         check_single_table(name, node);
       } else if (const role* r = find_role(name)) {
         r->repeated ? check_table_array(name, node) : check_single_table(name, node);
@@ -166,6 +171,21 @@ class config_reader {
       // Relative to the config file, so a config and its plugins can move together.
       if (entry.is_relative() && !base_dir.empty()) entry = (base_dir / entry).lexically_normal();
       out.search_path.push_back(std::move(entry));
+    }
+    return out;
+  }
+
+  transaction_settings read_transaction() {
+    const config_tree tree = read_kernel_table("transaction", transaction_schema());
+    transaction_settings out;
+    if (const config_node* interval = tree.find("check_interval")) {
+      out.check_interval = std::chrono::nanoseconds(interval->integer);
+    }
+    if (const config_node* timeout = tree.find("timeout")) {
+      out.timeout = std::chrono::nanoseconds(timeout->integer);
+    }
+    if (const config_node* checks = tree.find("max_checks")) {
+      out.max_checks = static_cast<std::uint32_t>(checks->integer);  // 1..1000 by the schema
     }
     return out;
   }
@@ -363,6 +383,7 @@ result<broker_config, config_errors> parse_broker_config(std::string_view text, 
   reader.check_top_level();
   config.broker = reader.read_broker();
   config.plugins = reader.read_plugins(base_dir);
+  config.transaction = reader.read_transaction();
   config.plugin_tables = reader.read_plugin_tables();
   if (!errors.empty()) {
     sort_by_position(errors);

@@ -7,6 +7,7 @@
 //                 auto_create_topics, default_queues, max_delay,     (kernel)
 //                 max_reconsume
 //   [plugins]     search_path                                        (kernel)
+//   [transaction] check_interval, timeout, max_checks                (kernel)
 //   [store]       exactly one plugin table          (single role; required)
 //   [auth]        at most one plugin table          (single role)
 //   [[transport]] [[filter]] [[tracer]]  zero or more plugin tables (arrays of tables)
@@ -61,6 +62,17 @@ struct broker_settings {
   std::uint32_t max_reconsume = 16;   // RocketMQ's retryMaxTimes: then the group's DLQ
 };
 
+// Transactional messages' check-back (RocketMQ's transactionCheckInterval,
+// transactionTimeOut, transactionCheckMax).
+struct transaction_settings {
+  // How often unresolved half messages are looked at.
+  std::chrono::nanoseconds check_interval = std::chrono::seconds(30);
+  // A half message younger than this is not checked yet.
+  std::chrono::nanoseconds timeout = std::chrono::seconds(6);
+  // Check-backs without an answer (or answered unknown) before the half is rolled back.
+  std::uint32_t max_checks = 15;
+};
+
 struct plugin_settings {
   // Where libberth-<kind>-<name>.so is looked up, in order. Relative entries are resolved
   // against the directory of the config file. Empty: the caller's default.
@@ -72,6 +84,7 @@ struct broker_config {
   std::shared_ptr<toml::table> document;
   broker_settings broker;
   plugin_settings plugins;
+  transaction_settings transaction;
   std::vector<plugin_table> plugin_tables;  // in file order within each kind:
                                             // store, auth, filter, tracer, transport
 };
@@ -90,6 +103,7 @@ result<broker_config, config_errors> load_broker_config(const std::filesystem::p
 // reserved keys of every plugin table.
 const std::string& broker_table_schema_json();
 const std::string& plugins_table_schema_json();
+const std::string& transaction_table_schema_json();
 const std::string& reserved_plugin_keys_schema_json();
 
 }  // namespace berth::kernel::config

@@ -35,6 +35,18 @@ const std::string& plugins_table_schema_json() {
   return json;
 }
 
+const std::string& transaction_table_schema_json() {
+  static const std::string json = R"({"keys": {
+  "check_interval": {"type": "duration", "default": "30s", "min": "1ms",
+                     "help": "how often unresolved transactions are checked back"},
+  "timeout": {"type": "duration", "default": "6s", "min": "0s",
+              "help": "a half message younger than this is not checked back yet"},
+  "max_checks": {"type": "int", "default": 15, "min": 1, "max": 1000,
+                 "help": "check-backs before an unresolved transaction is rolled back"}
+}})";
+  return json;
+}
+
 const std::string& reserved_plugin_keys_schema_json() {
   static const std::string json = R"({"keys": {
   "plugin": {"type": "string", "required": true,

@@ -11,8 +11,8 @@
 #include <atomic>
 #include <memory>
 #include <optional>
-#include <variant>
 #include <string>
+#include <variant>
 #include <vector>
 
 namespace berth::kernel::produce {
@@ -22,12 +22,6 @@ namespace {
 using protocol::status_of_store_error;
 
 berth_str abi_str(std::string_view s) { return berth_str{s.data(), s.size()}; }
-
-// Where a refused batch goes: the status and the words.
-struct refusal {
-  wire::status status;
-  std::string message;
-};
 
 wire::status status_of_topic_error(topic::errc e) {
   switch (e) {
@@ -49,73 +43,114 @@ class send_handler {
     auto decoded = wire::decode<wire::message>(req.body, req.header.code);
     if (!decoded) return answer.fail(decoded.error().status, decoded.error().message);
     const std::vector<wire::message> one{std::move(decoded).value()};
-    append(one, answer, false);
+    const bool half = is_half_message(one.front());
+    if (half && settings_.halves == nullptr) {
+      return answer.fail(wire::status::invalid_argument,
+                         "this broker takes no transactional messages");
+    }
+    if (half) {
+      if (auto refused = settings_.halves->refuse(one.front())) {
+        return answer.fail(refused->status, refused->message);
+      }
+    }
+    const auto where = place(one, false);
+    if (const auto* refused = std::get_if<refusal>(&where)) {
+      return answer.fail(refused->status, refused->message);
+    }
+    const auto& to = std::get<destination>(where);
+    if (half) return settings_.halves->store_half(one.front(), to, answer);
+    const auto delayed = delay_of(one.front());
+    if (const auto* refused = std::get_if<refusal>(&delayed)) {
+      return answer.fail(refused->status, refused->message);
+    }
+    if (const auto at = std::get<std::optional<int64_t>>(delayed)) {
+      return park(one.front(), to.queue, *at, answer);
+    }
+    append(one, to, answer, false);
   }
 
   void send_batch(const protocol::request& req, const protocol::responder& answer) {
     auto decoded = wire::decode<wire::send_batch_request>(req.body, req.header.code);
     if (!decoded) return answer.fail(decoded.error().status, decoded.error().message);
-    append(decoded->messages, answer, true);
+    for (size_t i = 0; i < decoded->messages.size(); ++i) {
+      if (is_half_message(decoded->messages[i])) {
+        return answer.fail(wire::status::invalid_argument,
+                           "message " + std::to_string(i) +
+                               " of the batch: a transactional message is sent alone (SEND)");
+      }
+      if (asks_delay(decoded->messages[i])) {
+        return answer.fail(wire::status::invalid_delay,
+                           "message " + std::to_string(i) +
+                               " of the batch: a batch cannot carry delayed messages: send "
+                               "them one by one");
+      }
+    }
+    const auto where = place(decoded->messages, true);
+    if (const auto* refused = std::get_if<refusal>(&where)) {
+      return answer.fail(refused->status, refused->message);
+    }
+    append(decoded->messages, std::get<destination>(where), answer, true);
   }
 
  private:
-  // Check the batch, pick its queue, build the store's views, append without waiting.
-  void append(const std::vector<wire::message>& messages, const protocol::responder& answer,
-              bool batch) {
-    if (messages.empty()) return answer.fail(wire::status::invalid_argument, "the batch is empty");
+  // The checks every SEND and SEND_BATCH passes, in order, and the queue it goes to.
+  std::variant<destination, refusal> place(const std::vector<wire::message>& messages,
+                                           bool batch) {
+    if (messages.empty()) return refusal{wire::status::invalid_argument, "the batch is empty"};
     const wire::message& first = messages.front();
     const std::string topic(first.topic);
     if (topic::is_system_topic(topic)) {
-      return answer.fail(wire::status::no_permission,
-                         "topic '" + topic + "' is the broker's own: producers may not send to it");
+      return refusal{wire::status::no_permission,
+                     "topic '" + topic + "' is the broker's own: producers may not send to it"};
     }
     auto settings = topics_.find_or_create(topic);
     if (!settings) {
-      return answer.fail(status_of_topic_error(settings.error().code), settings.error().message);
+      return refusal{status_of_topic_error(settings.error().code), settings.error().message};
     }
     if ((settings.value().perm & wire::perm_write) == 0) {
-      return answer.fail(wire::status::no_permission,
-                         "topic '" + topic + "' does not take messages (perm " +
-                             std::to_string(settings.value().perm) + ")");
+      return refusal{wire::status::no_permission,
+                     "topic '" + topic + "' does not take messages (perm " +
+                         std::to_string(settings.value().perm) + ")"};
     }
     const uint32_t queues = settings.value().queues;
     uint32_t queue = 0;
     if (first.queue_id < 0) {
       queue = static_cast<uint32_t>(next_queue_.fetch_add(1, std::memory_order_relaxed) % queues);
     } else if (static_cast<uint32_t>(first.queue_id) >= queues) {
-      return answer.fail(wire::status::no_queue,
-                         "queue " + std::to_string(first.queue_id) + " of topic '" + topic +
-                             "': the topic has " + std::to_string(queues) + " queues");
+      return refusal{wire::status::no_queue,
+                     "queue " + std::to_string(first.queue_id) + " of topic '" + topic +
+                         "': the topic has " + std::to_string(queues) + " queues"};
     } else {
       queue = static_cast<uint32_t>(first.queue_id);
     }
-
-    // The store reads the views during append_async only, so they point straight into the
-    // request frame: no copy of a body, and two allocations per batch, not per message.
-    size_t property_count = 0;
     for (size_t i = 0; i < messages.size(); ++i) {
       const wire::message& m = messages[i];
       const auto which = [&] {
         return batch ? "message " + std::to_string(i) + " of the batch: " : std::string();
       };
       if (m.topic != first.topic || m.queue_id != first.queue_id) {
-        return answer.fail(wire::status::invalid_argument,
-                           which() + "a batch goes to one topic and queue, as its first message");
+        return refusal{wire::status::invalid_argument,
+                       which() + "a batch goes to one topic and queue, as its first message"};
       }
       if (m.body.size() > settings_.max_message_size) {
-        return answer.fail(wire::status::message_too_large,
-                           which() + "body of " + std::to_string(m.body.size()) +
-                               " bytes is over the limit of " +
-                               std::to_string(settings_.max_message_size));
+        return refusal{wire::status::message_too_large,
+                       which() + "body of " + std::to_string(m.body.size()) +
+                           " bytes is over the limit of " +
+                           std::to_string(settings_.max_message_size)};
       }
-      property_count += m.properties.size();
     }
-    if (auto delayed = delay_of(messages, batch); !delayed) {
-      return answer.fail(wire::status::invalid_delay, delayed.error());
-    } else if (delayed.value()) {
-      return park(first, queue, *delayed.value(), answer);
-    }
+    return destination{topic, queue};
+  }
 
+  // Build the store's views and append without waiting; answer from the acknowledgement.
+  void append(const std::vector<wire::message>& messages, const destination& to,
+              const protocol::responder& answer, bool batch) {
+    const std::string& topic = to.topic;
+    const uint32_t queue = to.queue;
+    size_t property_count = 0;
+    for (const wire::message& m : messages) property_count += m.properties.size();
+    // The store reads the views during append_async only, so they point straight into the
+    // request frame: no copy of a body, and two allocations per batch, not per message.
     std::vector<berth_property> properties;
     properties.reserve(property_count);
     std::vector<berth_message_view> records(messages.size());
@@ -157,32 +192,31 @@ class send_handler {
     });
   }
 
-  // When the single message of `messages` is due, if later than now; why not, if refused.
-  boost::outcome_v2::result<std::optional<int64_t>, std::string, boost::outcome_v2::policy::terminate>
-  delay_of(const std::vector<wire::message>& messages, bool batch) const {
-    for (const wire::message& m : messages) {
-      const auto level = find(m.properties, wire::properties::delay_level);
-      const auto time = find(m.properties, wire::properties::deliver_at_ms);
-      if (!level && !time) continue;
-      if (batch) {
-        return std::string("a batch cannot carry delayed messages: send them one by one");
-      }
-      if (timer_ == nullptr) return std::string("this broker does not deliver delayed messages");
-      const int64_t now = timer_->now_ms();
-      const auto asked = timer::parse_delay_request(level, time, now, timer_->max_delay());
-      if (const auto* refused = std::get_if<timer::delay_refused>(&asked)) return refused->reason;
-      const int64_t at = std::get<timer::deliver_at>(asked).time_ms;
-      if (at > now) return std::optional<int64_t>(at);
-    }
-    return std::optional<int64_t>();
-  }
-
-  static std::optional<std::string_view> find(const std::vector<wire::property>& ps,
-                                              std::string_view name) {
-    for (const wire::property& p : ps) {
+  static std::optional<std::string_view> find(const wire::message& m, std::string_view name) {
+    for (const wire::property& p : m.properties) {
       if (p.name == name) return p.value;
     }
     return std::nullopt;
+  }
+  static bool asks_delay(const wire::message& m) {
+    return find(m, wire::properties::delay_level) || find(m, wire::properties::deliver_at_ms);
+  }
+
+  // When `m` is due, if it asks for a time still ahead; why not, if its delay is refused.
+  std::variant<std::optional<int64_t>, refusal> delay_of(const wire::message& m) const {
+    const auto level = find(m, wire::properties::delay_level);
+    const auto time = find(m, wire::properties::deliver_at_ms);
+    if (!level && !time) return std::optional<int64_t>();
+    if (timer_ == nullptr) {
+      return refusal{wire::status::invalid_delay, "this broker does not deliver delayed messages"};
+    }
+    const int64_t now = timer_->now_ms();
+    const auto asked = timer::parse_delay_request(level, time, now, timer_->max_delay());
+    if (const auto* refused = std::get_if<timer::delay_refused>(&asked)) {
+      return refusal{wire::status::invalid_delay, refused->reason};
+    }
+    const int64_t at = std::get<timer::deliver_at>(asked).time_ms;
+    return at > now ? std::optional<int64_t>(at) : std::optional<int64_t>();
   }
 
   // Park one message until `at`; answered with where the parked copy went.
@@ -213,6 +247,13 @@ class send_handler {
 };
 
 }  // namespace
+
+bool is_half_message(const wire::message& m) {
+  for (const wire::property& p : m.properties) {
+    if (p.name == wire::properties::transaction_prepared) return p.value == "true";
+  }
+  return false;
+}
 
 void add_produce_handlers(protocol::router& routes, topic::topic_table& topics,
                           store::store& store, produce_settings settings,

@@ -2,8 +2,10 @@
 
 #include "common.hpp"
 #include "connection.hpp"
+#include "listener_pool.hpp"
 
 #include <berth/wire/properties.hpp>
+#include <berth/wire/transaction_bodies.hpp>
 
 #include <future>
 #include <mutex>
@@ -19,6 +21,25 @@ using namespace std::chrono_literals;
 namespace {
 
 const std::string empty_string;
+
+wire::transaction_resolution resolution_of(transaction_state s) {
+  switch (s) {
+    case transaction_state::commit: return wire::transaction_resolution::commit;
+    case transaction_state::rollback: return wire::transaction_resolution::rollback;
+    case transaction_state::unknown: break;
+  }
+  return wire::transaction_resolution::unknown;
+}
+
+// The user's decision; an exception counts as unknown.
+template <class Fn>
+transaction_state decided(Fn&& decide) {
+  try {
+    return decide();
+  } catch (...) {
+    return transaction_state::unknown;
+  }
+}
 
 error moved_from() { return error{errc::closed, wire::status::ok, "the producer was moved from"}; }
 
@@ -41,9 +62,16 @@ class producer::impl {
     c.limit_source = "producer_options::max_message_size";
     conn_ = std::make_unique<internal::connection>(std::move(c));
     conn_->set_push_handler([this](const frame& f) { on_push(f); });
+    if (!options_.producer_group.empty()) {
+      conn_->set_connected_handler([this](bool) { register_group(); });
+    }
+    if (options_.checker) checkers_ = std::make_unique<internal::listener_pool>(1);
   }
 
-  ~impl() { conn_->shutdown(); }
+  ~impl() {
+    if (checkers_) checkers_->stop();
+    conn_->shutdown();
+  }
 
   result<void> start() {
     if (options_.request_timeout <= 0ms) {
@@ -54,6 +82,7 @@ class producer::impl {
   }
 
   void shutdown() {
+    if (checkers_) checkers_->stop();
     conn_->shutdown();
     // Requests still waiting for a reply end now.
     std::unordered_map<std::string, std::shared_ptr<std::promise<result<received_message>>>> left;
@@ -142,6 +171,32 @@ class producer::impl {
         receipts.push_back(internal::to_receipt(r));
       return receipts;
     }
+  }
+
+  // ---- transactions --------------------------------------------------------------------
+
+  result<transaction_receipt> send_in_transaction(const message& m, const local_transaction& local) {
+    if (conn_->on_io_thread()) return failure(internal::io_thread_refusal("send_in_transaction"));
+    if (options_.producer_group.empty()) {
+      return failure(errc::invalid_argument,
+                     "send_in_transaction: producer_options::producer_group is empty");
+    }
+    if (!local) return failure(errc::invalid_argument, "send_in_transaction: no local transaction");
+    message half = m;
+    half.set_property(props::transaction_prepared, "true");
+    half.set_property(props::producer_group, options_.producer_group);
+    result<send_receipt> sent = send(half, wire::code::send);
+    if (!sent) return failure(sent.error());
+    transaction_receipt out;
+    out.half = sent.value();
+    out.state = decided([&] { return local(m, out.half); });
+    result<frame> ended = conn_->call(
+        wire::code::end_transaction,
+        wire::end_transaction_request{options_.producer_group, out.half.message_id,
+                                      out.half.queue_offset, resolution_of(out.state), false},
+        options_.request_timeout);
+    if (!ended) out.end_error = ended.error();
+    return out;
   }
 
   // ---- request / reply -----------------------------------------------------------------
@@ -316,7 +371,39 @@ class producer::impl {
     if (e.code == errc::broker) std::this_thread::sleep_for(backoff_delay(attempt));
   }
 
+  void register_group() {
+    conn_->async_call(wire::code::producer_register,
+                      wire::producer_register_request{options_.client_id, options_.producer_group},
+                      options_.request_timeout, [](result<frame>) {
+                        // A failure shows as check-backs not arriving; the next reconnect
+                        // registers again.
+                      });
+  }
+
+  // A check-back: the checker decides on its own thread, the answer goes out as
+  // END_TRANSACTION (from_check).
+  void on_check(const frame& f) {
+    if (!checkers_) return;  // unanswered: the broker asks again
+    result<wire::check_transaction_push> p = internal::decode_response<wire::check_transaction_push>(f);
+    if (!p) return;
+    auto check = std::make_shared<transaction_check>();
+    check->transaction_id = std::string(p.value().transaction_id);
+    check->half_offset = p.value().half_offset;
+    check->half = internal::to_received(p.value().half);
+    checkers_->submit([this, check] {
+      const transaction_state state = decided([&] { return options_.checker(*check); });
+      conn_->async_call(wire::code::end_transaction,
+                        wire::end_transaction_request{options_.producer_group,
+                                                      check->transaction_id, check->half_offset,
+                                                      resolution_of(state), true},
+                        options_.request_timeout, [](result<frame>) {
+                          // Lost or refused: the broker checks back again.
+                        });
+    });
+  }
+
   void on_push(const frame& f) {
+    if (f.header.code == wire::code::check_transaction) return on_check(f);
     if (f.header.code != wire::code::reply) return;
     result<wire::stored_message> m = internal::decode_response<wire::stored_message>(f);
     if (!m) return;
@@ -347,6 +434,7 @@ class producer::impl {
   std::unordered_map<std::string, route> routes_;
   std::mutex replies_mutex_;
   std::unordered_map<std::string, std::shared_ptr<std::promise<result<received_message>>>> replies_;
+  std::unique_ptr<internal::listener_pool> checkers_;  // with a checker only
 };
 
 producer::producer(producer_options options) : impl_(std::make_unique<impl>(std::move(options))) {}
@@ -375,6 +463,11 @@ void producer::send_async(const message& m, send_callback done) {
 result<std::vector<send_receipt>> producer::send_batch(std::span<const message> messages) {
   if (!impl_) return failure(moved_from());
   return impl_->send_batch(messages);
+}
+result<transaction_receipt> producer::send_in_transaction(const message& m,
+                                                         const local_transaction& local) {
+  if (!impl_) return failure(moved_from());
+  return impl_->send_in_transaction(m, local);
 }
 result<received_message> producer::request(const message& m, std::chrono::milliseconds timeout) {
   if (!impl_) return failure(moved_from());

@@ -41,6 +41,7 @@ inline uint16_t free_port() {
 struct broker_settings {
   uint16_t port = 0;        // 0: any
   bool sync_flush = false;  // acknowledge only what is on disk
+  std::string extra_tables;  // appended to the config, e.g. a [transaction] table
 };
 
 inline std::string client_broker_config(const temp_dir& dir, const broker_settings& s) {
@@ -57,8 +58,10 @@ flush = "{}"
 [[transport]]
 plugin = "tcp"
 listen = "127.0.0.1:{}"
+{}
 )",
-                     dir.path().string(), s.sync_flush ? "sync" : "async", s.port);
+                     dir.path().string(), s.sync_flush ? "sync" : "async", s.port,
+                     s.extra_tables);
 }
 
 // berthd with its data dir; stop() and start() again keep the data dir (and, with a fixed

@@ -81,8 +81,15 @@ const bad_config kBadConfigs[] = {
     {"UnknownTableWithHint", "[store]\nplugin = \"memory\"\n\n[[trasnport]]\nplugin = \"tcp\"\n",
      {"bad.toml:4:3: trasnport: unknown table (did you mean 'transport'?)"}},
     {"UnknownTableWithoutHint", "[metrics]\nport = 9090\n[store]\nplugin = \"memory\"\n",
-     {"bad.toml:1:2: metrics: unknown table (valid tables: broker, plugins, store, auth, "
-      "transport, filter, tracer)"}},
+     {"bad.toml:1:2: metrics: unknown table (valid tables: broker, plugins, transaction, store, "
+      "auth, transport, filter, tracer)"}},
+    {"TransactionUnknownKey", "[transaction]\ncheck_intervall = \"5s\"\n[store]\nplugin = \"memory\"\n",
+     {"bad.toml:2:1: transaction.check_intervall: unknown key (did you mean 'check_interval'?)"}},
+    {"TransactionZeroChecks", "[transaction]\nmax_checks = 0\n[store]\nplugin = \"memory\"\n",
+     {"bad.toml:2:14: transaction.max_checks: 0 is below the minimum 1"}},
+    {"TransactionBadDuration", "[transaction]\ntimeout = 6\n[store]\nplugin = \"memory\"\n",
+     {"bad.toml:2:11: transaction.timeout: expected a duration such as \"500ms\", found an "
+      "integer"}},
     {"TopLevelKey", "name = \"berth-1\"\n[store]\nplugin = \"memory\"\n",
      {"bad.toml:1:1: name: unknown key (top-level keys belong in a table such as [broker])"}},
     {"BadSizeUnit", "[store]\nplugin = \"mmap\"\nsegment_size = \"64Gb\"\n",

@@ -137,9 +137,21 @@ TEST(BrokerConfig, DefaultsForAMinimalConfig) {
   EXPECT_EQ(config.broker.log_level, "info");
   EXPECT_EQ(config.broker.shutdown_timeout, 10s);
   EXPECT_TRUE(config.plugins.search_path.empty());
+  EXPECT_EQ(config.transaction.check_interval, 30s);
+  EXPECT_EQ(config.transaction.timeout, 6s);
+  EXPECT_EQ(config.transaction.max_checks, 15u);
   ASSERT_EQ(config.plugin_tables.size(), 1u);
   EXPECT_EQ(config.plugin_tables[0].id, "store-memory");
   EXPECT_EQ(config.plugin_tables[0].on_start_error, start_error_policy::fail);
+}
+
+TEST(BrokerConfig, ReadsTheTransactionTable) {
+  const broker_config config = parse_ok(
+      "[transaction]\ncheck_interval = \"500ms\"\ntimeout = \"2s\"\nmax_checks = 3\n"
+      "[store]\nplugin = \"memory\"\n");
+  EXPECT_EQ(config.transaction.check_interval, 500ms);
+  EXPECT_EQ(config.transaction.timeout, 2s);
+  EXPECT_EQ(config.transaction.max_checks, 3u);
 }
 
 TEST(BrokerConfig, InlineAndEmptyArrayForms) {

@@ -179,6 +179,8 @@ TEST(WireFrame, NamesAreTheSpecNames) {
       {41, "MESSAGE_BY_KEY"}, {42, "MESSAGE_AT"},
       {50, "SEND_REPLY"},     {100, "GROUP_CHANGED"},
       {101, "REPLY"},         {102, "OFFSETS_RESET"},
+      {17, "END_TRANSACTION"}, {18, "PRODUCER_REGISTER"},
+      {103, "CHECK_TRANSACTION"},
   };
   ASSERT_EQ(codes.size(), wire::all_codes.size());
   for (size_t i = 0; i < codes.size(); ++i) {
@@ -211,6 +213,8 @@ TEST(WireFrame, NamesAreTheSpecNames) {
       {30, "UNAUTHENTICATED"},
       {31, "FORBIDDEN"},
       {40, "INVALID_DELAY"},
+      {41, "UNKNOWN_TRANSACTION"},
+      {45, "TRANSACTION_RESOLVED"},
       {99, "INTERNAL"},
   };
   ASSERT_EQ(statuses.size(), wire::all_statuses.size());

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <berth/wire/bodies.hpp>
+#include <berth/wire/transaction_bodies.hpp>
 
 #include <array>
 #include <cstdint>
@@ -185,6 +186,18 @@ inline group_changed_push sample() {
 template <>
 inline stored_message sample() {
   return sample_stored();
+}
+template <>
+inline end_transaction_request sample() {
+  return {"tx-producers", "0A0B0C0D", 12, transaction_resolution::rollback, true};
+}
+template <>
+inline producer_register_request sample() {
+  return {"client@host", "tx-producers"};
+}
+template <>
+inline check_transaction_push sample() {
+  return {"0A0B0C0D", 12, sample_stored()};
 }
 
 // Every frame header version 1 defines a body for.

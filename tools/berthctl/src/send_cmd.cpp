@@ -14,6 +14,7 @@
 #include <iterator>
 #include <memory>
 #include <sstream>
+#include <thread>
 
 namespace berth::tools {
 
@@ -30,7 +31,48 @@ struct send_args {
   std::optional<std::string> sharding_key;
   std::optional<int> delay_level;
   std::optional<std::string> deliver_at;
+  // Transactions: how the local transaction ends, the producer group, how check-backs are
+  // answered, and how long to stay connected to answer them.
+  std::optional<std::string> transaction;
+  std::string producer_group;
+  std::optional<std::string> check_answer;
+  std::string wait_text = "0s";
 };
+
+client::transaction_state state_of(const std::string& text) {
+  if (text == "commit") return client::transaction_state::commit;
+  if (text == "rollback") return client::transaction_state::rollback;
+  return client::transaction_state::unknown;
+}
+
+std::string_view name_of(client::transaction_state s) {
+  switch (s) {
+    case client::transaction_state::commit: return "commit";
+    case client::transaction_state::rollback: return "rollback";
+    case client::transaction_state::unknown: break;
+  }
+  return "unknown";
+}
+
+void print_sent(const context& ctx, const client::send_receipt& s) {
+  if (ctx.format() == output_format::json) {
+    print(json_line({{"id", s.message_id},
+                     {"queue", s.queue_id},
+                     {"offset", s.queue_offset},
+                     {"store_timestamp", s.store_time_ms}}));
+  } else {
+    print(s.message_id + "\n");
+  }
+}
+
+// A check-back answered: "checked <id> <answer>" (json: check, answer).
+void print_checked(const context& ctx, const std::string& id, client::transaction_state s) {
+  if (ctx.format() == output_format::json) {
+    print(json_line({{"check", id}, {"answer", std::string(name_of(s))}}));
+  } else {
+    print(fmt::format("checked {} {}\n", id, name_of(s)));
+  }
+}
 
 std::optional<std::string> read_all(const std::string& path) {
   if (path == "-") {
@@ -77,25 +119,43 @@ int send(const context& ctx, const send_args& a) {
     m.body = *a.body;
   }
 
+  const auto wait = parse_duration(a.wait_text);
+  if (!wait) return fail("usage", "--wait must be a duration such as 10s, not '" + a.wait_text + "'", exit_usage);
+
   client::producer_options o;
   o.endpoint = ctx.server;
   o.request_timeout = ctx.timeout;
   o.retries = 0;  // a person sees the failure; a retry could store the message twice
+  o.producer_group = a.producer_group;
+  if (a.check_answer) {
+    const client::transaction_state answer = state_of(*a.check_answer);
+    o.checker = [&ctx, answer](const client::transaction_check& check) {
+      print_checked(ctx, check.transaction_id, answer);
+      return answer;
+    };
+  }
   client::producer p(o);
   if (auto ok = p.start(); !ok) return fail("connect to " + ctx.server, ok.error());
   for (uint32_t i = 0; i < a.count; ++i) {
-    auto r = p.send(m);
+    if (!a.transaction) {
+      auto r = p.send(m);
+      if (!r) return fail(fmt::format("send to '{}'", a.topic), r.error());
+      print_sent(ctx, r.value());
+      continue;
+    }
+    const client::transaction_state decided = state_of(*a.transaction);
+    auto r = p.send_in_transaction(
+        m, [decided](const client::message&, const client::send_receipt&) { return decided; });
     if (!r) return fail(fmt::format("send to '{}'", a.topic), r.error());
-    const auto& s = r.value();
-    if (ctx.format() == output_format::json) {
-      print(json_line({{"id", s.message_id},
-                       {"queue", s.queue_id},
-                       {"offset", s.queue_offset},
-                       {"store_timestamp", s.store_time_ms}}));
-    } else {
-      print(s.message_id + "\n");
+    print_sent(ctx, r.value().half);
+    if (r.value().end_error) {
+      return fail(fmt::format("end transaction '{}' ({})", r.value().half.message_id,
+                              name_of(decided)),
+                  *r.value().end_error);
     }
   }
+  // Stay connected to answer check-backs (the broker asks a connected producer of the group).
+  if (wait->count() > 0) std::this_thread::sleep_for(*wait);
   return exit_ok;
 }
 
@@ -132,6 +192,24 @@ void add_send_command(CLI::App& app, context& ctx) {
                 "Deliver at TIME (epoch ms or 2026-11-24T10:00:00Z) or after +DURATION (+90s)")
       ->type_name("TIME")
       ->excludes(level);
+  const auto states = CLI::IsMember({"commit", "rollback", "unknown"});
+  auto* transaction =
+      s->add_option("--transaction", args->transaction,
+                    "Send as a transaction's half message and end it so: commit, rollback, or "
+                    "unknown (left to the broker's check-back)")
+          ->check(states);
+  auto* group = s->add_option("--producer-group", args->producer_group,
+                              "The producer group of the transaction (with --transaction)");
+  transaction->needs(group);
+  group->needs(transaction);
+  s->add_option("--check-answer", args->check_answer,
+                "Answer the broker's check-backs so: commit, rollback or unknown (while "
+                "connected, see --wait)")
+      ->check(states)
+      ->needs(transaction);
+  s->add_option("--wait", args->wait_text,
+                "Stay connected this long after sending (e.g. 10s), answering check-backs")
+      ->capture_default_str();
   s->callback([&ctx, args] { ctx.action = [&ctx, args] { return send(ctx, *args); }; });
 }
 

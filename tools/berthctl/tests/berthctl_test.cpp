@@ -14,6 +14,7 @@
 #include <memory>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace berth::test {
@@ -36,6 +37,11 @@ flush = "async"
 [[transport]]
 plugin = "tcp"
 listen = "127.0.0.1:0"
+
+[transaction]
+check_interval = "200ms"
+timeout = "0s"
+max_checks = 50
 )",
                      dir.path().string());
 }
@@ -290,6 +296,49 @@ TEST_F(berthctl_test, send_with_a_delay_is_consumed_only_once_due) {
   EXPECT_EQ(r.exit_code, 2) << r.err;
   r = ctl({"send", "--topic", "delayed", "--body", "x", "--deliver-at", "+1s", "--delay-level", "1"});
   EXPECT_EQ(r.exit_code, 2) << r.err;
+}
+
+TEST_F(berthctl_test, send_in_a_transaction_commit_rollback_and_check_back) {
+  ASSERT_EQ(ctl({"topic", "create", "tx-orders", "--queues", "1"}).exit_code, 0);
+  const auto stored = [] {
+    const auto d = ctl_json({"topic", "describe", "tx-orders"});
+    return d["queue_offsets"][0]["max_offset"].get<int64_t>();
+  };
+  auto r = ctl({"send", "--topic", "tx-orders", "--body", "committed", "--transaction", "commit",
+                "--producer-group", "ctl-tx"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(lines_of(r.out).size(), 1u) << r.out;
+  r = ctl({"send", "--topic", "tx-orders", "--body", "rolled back", "--transaction", "rollback",
+           "--producer-group", "ctl-tx"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(stored(), 1);
+
+  // Unknown: berthctl stays connected for --wait and answers the check-back with commit.
+  const auto checked = ctl_json_lines({"send", "--topic", "tx-orders", "--body", "checked",
+                                       "--transaction", "unknown", "--producer-group", "ctl-tx",
+                                       "--check-answer", "commit", "--wait", "3s"});
+  ASSERT_GE(checked.size(), 2u);
+  const std::string id = checked[0]["id"];
+  EXPECT_EQ(checked[1]["check"], id);
+  EXPECT_EQ(checked[1]["answer"], "commit");
+  const auto until = std::chrono::steady_clock::now() + 10s;
+  while (stored() < 2 && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(50ms);
+  EXPECT_EQ(stored(), 2);
+
+  const auto consumed = ctl_json_lines({"consume", "--topic", "tx-orders", "--group", "tx-readers",
+                                        "--count", "2", "--from", "earliest", "--timeout", "15s"});
+  ASSERT_EQ(consumed.size(), 2u);
+  EXPECT_EQ(consumed[0]["body"], "committed");
+  EXPECT_EQ(consumed[1]["body"], "checked");
+}
+
+TEST_F(berthctl_test, a_transaction_needs_its_producer_group) {
+  const auto r = ctl({"send", "--topic", "tx-orders", "--transaction", "commit"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("producer-group"), std::string::npos) << r.err;
+  EXPECT_EQ(ctl({"send", "--topic", "tx-orders", "--transaction", "maybe", "--producer-group",
+                 "g"}).exit_code,
+            2);
 }
 
 TEST_F(berthctl_test, help_on_every_subcommand) {

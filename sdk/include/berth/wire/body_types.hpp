@@ -6,6 +6,7 @@
 
 #include <berth/wire/bodies.hpp>
 #include <berth/wire/frame.hpp>
+#include <berth/wire/transaction_bodies.hpp>
 
 #include <type_traits>
 
@@ -33,9 +34,12 @@ bool visit_request_type(wire::code c, F&& f) {
     case code::message_by_key: f(std::type_identity<message_by_key_request>{}); return true;
     case code::message_at: f(std::type_identity<message_at_request>{}); return true;
     case code::send_reply: f(std::type_identity<send_reply_request>{}); return true;
+    case code::end_transaction: f(std::type_identity<end_transaction_request>{}); return true;
+    case code::producer_register: f(std::type_identity<producer_register_request>{}); return true;
     case code::group_changed:
     case code::reply:
-    case code::offsets_reset: break;
+    case code::offsets_reset:
+    case code::check_transaction: break;
   }
   return false;
 }
@@ -62,10 +66,13 @@ bool visit_response_type(wire::code c, F&& f) {
     case code::heartbeat:
     case code::commit_offset:
     case code::topic_create:
-    case code::topic_delete: f(std::type_identity<empty_body>{}); return true;
+    case code::topic_delete:
+    case code::end_transaction:
+    case code::producer_register: f(std::type_identity<empty_body>{}); return true;
     case code::group_changed:
     case code::reply:
-    case code::offsets_reset: break;
+    case code::offsets_reset:
+    case code::check_transaction: break;
   }
   return false;
 }
@@ -76,6 +83,7 @@ bool visit_push_type(wire::code c, F&& f) {
     case code::group_changed: f(std::type_identity<group_changed_push>{}); return true;
     case code::reply: f(std::type_identity<reply_push>{}); return true;
     case code::offsets_reset: f(std::type_identity<offsets_reset_push>{}); return true;
+    case code::check_transaction: f(std::type_identity<check_transaction_push>{}); return true;
     default: break;
   }
   return false;

@@ -24,6 +24,8 @@ enum class code : uint16_t {
   commit_offset = 13,
   query_offset = 14,
   query_assignment = 15,
+  end_transaction = 17,
+  producer_register = 18,
   topic_create = 20,
   topic_list = 21,
   topic_describe = 22,
@@ -39,6 +41,7 @@ enum class code : uint16_t {
   group_changed = 100,
   reply = 101,
   offsets_reset = 102,
+  check_transaction = 103,
 };
 
 enum class status : uint16_t {
@@ -64,6 +67,8 @@ enum class status : uint16_t {
   unauthenticated = 30,
   forbidden = 31,
   invalid_delay = 40,  // a delay level or delivery time out of range, or a delayed batch
+  unknown_transaction = 41,
+  transaction_resolved = 45,
   internal = 99,
 };
 
@@ -73,7 +78,8 @@ inline constexpr std::array all_codes{
     code::topic_create,   code::topic_list,     code::topic_describe, code::topic_delete,
     code::group_list,     code::group_describe, code::group_reset,    code::message_by_id,
     code::message_by_key, code::message_at,     code::send_reply,     code::group_changed,
-    code::reply,          code::offsets_reset,
+    code::reply,          code::offsets_reset,  code::end_transaction, code::producer_register,
+    code::check_transaction,
 };
 
 inline constexpr std::array all_statuses{
@@ -99,6 +105,8 @@ inline constexpr std::array all_statuses{
     status::unauthenticated,
     status::forbidden,
     status::invalid_delay,
+    status::unknown_transaction,
+    status::transaction_resolved,
     status::internal,
 };
 
@@ -113,6 +121,8 @@ inline constexpr std::array all_statuses{
     case code::commit_offset: return "COMMIT_OFFSET";
     case code::query_offset: return "QUERY_OFFSET";
     case code::query_assignment: return "QUERY_ASSIGNMENT";
+    case code::end_transaction: return "END_TRANSACTION";
+    case code::producer_register: return "PRODUCER_REGISTER";
     case code::topic_create: return "TOPIC_CREATE";
     case code::topic_list: return "TOPIC_LIST";
     case code::topic_describe: return "TOPIC_DESCRIBE";
@@ -127,6 +137,7 @@ inline constexpr std::array all_statuses{
     case code::group_changed: return "GROUP_CHANGED";
     case code::reply: return "REPLY";
     case code::offsets_reset: return "OFFSETS_RESET";
+    case code::check_transaction: return "CHECK_TRANSACTION";
   }
   return "UNKNOWN";
 }
@@ -156,6 +167,8 @@ inline constexpr std::array all_statuses{
     case status::unauthenticated: return "UNAUTHENTICATED";
     case status::forbidden: return "FORBIDDEN";
     case status::invalid_delay: return "INVALID_DELAY";
+    case status::unknown_transaction: return "UNKNOWN_TRANSACTION";
+    case status::transaction_resolved: return "TRANSACTION_RESOLVED";
     case status::internal: return "INTERNAL";
   }
   return "UNKNOWN";
@@ -176,7 +189,8 @@ inline constexpr std::array all_statuses{
 
 // Pushes travel server to client only; every other code is a request (and its response).
 [[nodiscard]] constexpr bool is_push_code(code c) noexcept {
-  return c == code::group_changed || c == code::reply || c == code::offsets_reset;
+  return c == code::group_changed || c == code::reply || c == code::offsets_reset ||
+         c == code::check_transaction;
 }
 
 }  // namespace berth::wire

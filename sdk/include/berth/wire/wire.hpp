@@ -8,6 +8,7 @@
 //   message.hpp     message and stored_message
 //   records.hpp     send_result, subscription, queue_state, group_queue and enumerations
 //   bodies.hpp      every code's request, response and push body
+//   transaction_bodies.hpp  END_TRANSACTION, PRODUCER_REGISTER, CHECK_TRANSACTION
 //   body_types.hpp  the body type for a frame header
 #pragma once
 
@@ -22,4 +23,5 @@
 #include <berth/wire/properties.hpp>
 #include <berth/wire/reader.hpp>
 #include <berth/wire/records.hpp>
+#include <berth/wire/transaction_bodies.hpp>
 #include <berth/wire/writer.hpp>
