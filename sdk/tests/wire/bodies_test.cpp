@@ -100,7 +100,7 @@ TEST(WireBodies, EveryBodyRoundTripsInAFrame) {
       ++checked;
     });
   }
-  EXPECT_EQ(checked, 19u + 19u + 22u + 22u + 3u);  // requests, ok, error, version, pushes
+  EXPECT_EQ(checked, 22u + 22u + 25u + 25u + 3u);  // requests, ok, error, version, pushes
 }
 
 template <class T>

@@ -177,7 +177,9 @@ TEST(WireFrame, NamesAreTheSpecNames) {
       {30, "GROUP_LIST"},     {31, "GROUP_DESCRIBE"},
       {32, "GROUP_RESET"},    {40, "MESSAGE_BY_ID"},
       {41, "MESSAGE_BY_KEY"}, {42, "MESSAGE_AT"},
-      {50, "SEND_REPLY"},     {100, "GROUP_CHANGED"},
+      {50, "SEND_REPLY"},     {60, "POP"},
+      {61, "ACK"},            {62, "CHANGE_INVISIBLE"},
+      {100, "GROUP_CHANGED"},
       {101, "REPLY"},         {102, "OFFSETS_RESET"},
   };
   ASSERT_EQ(codes.size(), wire::all_codes.size());
@@ -210,6 +212,9 @@ TEST(WireFrame, NamesAreTheSpecNames) {
       {24, "SHUTTING_DOWN"},
       {30, "UNAUTHENTICATED"},
       {31, "FORBIDDEN"},
+      {42, "INVALID_HANDLE"},
+      {43, "STALE_HANDLE"},
+      {44, "ALREADY_ACKED"},
       {99, "INTERNAL"},
   };
   ASSERT_EQ(statuses.size(), wire::all_statuses.size());

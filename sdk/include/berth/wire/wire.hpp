@@ -8,6 +8,7 @@
 //   message.hpp     message and stored_message
 //   records.hpp     send_result, subscription, queue_state, group_queue and enumerations
 //   bodies.hpp      every code's request, response and push body
+//   pop_bodies.hpp  POP, ACK and CHANGE_INVISIBLE
 //   body_types.hpp  the body type for a frame header
 #pragma once
 
@@ -19,6 +20,7 @@
 #include <berth/wire/frame.hpp>
 #include <berth/wire/gather.hpp>
 #include <berth/wire/message.hpp>
+#include <berth/wire/pop_bodies.hpp>
 #include <berth/wire/properties.hpp>
 #include <berth/wire/reader.hpp>
 #include <berth/wire/records.hpp>
