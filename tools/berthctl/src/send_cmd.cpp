@@ -27,6 +27,7 @@ struct send_args {
   std::optional<std::string> file;
   uint32_t count = 1;
   std::optional<std::string> sharding_key;
+  std::optional<std::string> message_group;
 };
 
 std::optional<std::string> read_all(const std::string& path) {
@@ -46,6 +47,7 @@ int send(const context& ctx, const send_args& a) {
   m.tags = a.tag;
   m.keys = a.keys;
   m.sharding_key = a.sharding_key;
+  m.message_group = a.message_group;
   for (const auto& p : a.properties) {
     const auto kv = parse_property(p);
     if (!kv) return fail("usage", "--property must be name=value, not '" + p + "'", exit_usage);
@@ -106,6 +108,9 @@ void add_send_command(CLI::App& app, context& ctx) {
       ->check(CLI::Range(1u, 100'000'000u));
   s->add_option("--sharding-key", args->sharding_key,
                 "Order by this key: every message with the same key goes to the same queue");
+  s->add_option("--message-group", args->message_group,
+                "FIFO message group (property __SHARDINGKEY): picks the queue like a sharding "
+                "key; FIFO pops hand out a group's messages one at a time, in order");
   s->callback([&ctx, args] { ctx.action = [&ctx, args] { return send(ctx, *args); }; });
 }
 
