@@ -149,10 +149,16 @@ result<void> broker::serve_requests() {
     query::add_query_handlers(routes_, *topics_, *store_);
     pulls_ = std::make_unique<delivery::pull_service>(*topics_, *store_, *offsets_, scheduler_);
     pulls_->add_handlers(routes_);
+    auto pops = pop::pop_service::open(plan_.config.broker.data_dir, *topics_, *store_,
+                                       *offsets_, scheduler_);
+    if (!pops) return boost::outcome_v2::failure(pops.error());
+    pops_ = std::move(pops).value();
+    pops_->add_handlers(routes_);
     auto listening = store_->set_arrival_listener(
-        [pulls = pulls_.get(), timer = timer_.get()](std::string_view topic, uint32_t queue,
-                                                      uint64_t max_offset) {
+        [pulls = pulls_.get(), pops = pops_.get(), timer = timer_.get()](
+            std::string_view topic, uint32_t queue, uint64_t max_offset) {
           pulls->arrived(topic, queue, max_offset);
+          pops->arrived(topic, queue, max_offset);
           if (topic == topic::timer_topic) timer->arrived(max_offset);
         });
     if (!listening) return boost::outcome_v2::failure(listening.error());
@@ -251,6 +257,7 @@ void broker::stop() {
   running_ = false;
   connections_.stop_accepting();
   if (pulls_) pulls_->stop();  // parked pulls are told, while their connections are open
+  if (pops_) pops_->stop();    // parked pops too; the pop state is saved
   stop_transports();
   if (transactions_) transactions_->stop();
   scheduler_.retire_owner(housekeeping_owner_);
@@ -259,6 +266,7 @@ void broker::stop() {
   if (store_) (void)store_->set_arrival_listener({});
   sync_store();
   pulls_.reset();
+  pops_.reset();  // saves the pop state again if acks came while the transports drained
   timer_.reset();
   groups_.reset();
   transactions_.reset();

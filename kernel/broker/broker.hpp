@@ -11,6 +11,7 @@
 #include "metrics/registry.hpp"
 #include "offset/offset_table.hpp"
 #include "plugin_host/instance.hpp"
+#include "pop/pop_service.hpp"
 #include "protocol/client_directory.hpp"
 #include "protocol/connection_table.hpp"
 #include "protocol/router.hpp"
@@ -86,6 +87,7 @@ class broker {
   std::unique_ptr<delivery::pull_service> pulls_;  // null without a store
   std::unique_ptr<timer::timer_service> timer_;     // null without a store
   std::unique_ptr<transaction::transaction_service> transactions_;  // null without a store
+  std::unique_ptr<pop::pop_service> pops_;         // null without a store
   executor::owner_id housekeeping_owner_ = executor::new_owner();
   unsigned housekeeping_ticks_ = 0;
   std::vector<plugin_host::instance_ptr> started_transports_;

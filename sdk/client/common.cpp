@@ -76,6 +76,7 @@ result<void> check_message(const message& m, std::string_view prefix) {
     }
   }
   if (m.sharding_key && m.sharding_key->empty()) return refuse("the sharding key is empty");
+  if (m.message_group && m.message_group->empty()) return refuse("the message group is empty");
   if (m.queue_id && *m.queue_id > static_cast<uint32_t>(INT32_MAX)) {
     return refuse("queue id " + std::to_string(*m.queue_id) + " is out of range");
   }

@@ -43,6 +43,12 @@ transaction_state decided(Fn&& decide) {
 
 error moved_from() { return error{errc::closed, wire::status::ok, "the producer was moved from"}; }
 
+// What picks the message's queue: its message group, else its sharding key (null: neither).
+const std::string* ordering_key(const message& m) {
+  if (m.message_group) return &*m.message_group;
+  return m.sharding_key ? &*m.sharding_key : nullptr;
+}
+
 // One send (SEND or SEND_REPLY) through its attempts.
 struct send_op {
   internal::prepared_message prepared;
@@ -259,6 +265,7 @@ class producer::impl {
     if (p.msg.sharding_key) p.msg.set_property(props::sharding_key, *p.msg.sharding_key);
     if (m.delay_level) p.msg.set_property(props::delay_level, std::to_string(*m.delay_level));
     if (m.deliver_at_ms) p.msg.set_property(props::deliver_at_ms, std::to_string(*m.deliver_at_ms));
+    if (p.msg.message_group) p.msg.set_property(props::message_group, *p.msg.message_group);
     for (const std::string& k : m.keys) {
       if (!p.keys.empty()) p.keys += ' ';
       p.keys += k;
@@ -309,10 +316,11 @@ class producer::impl {
 
   result<int32_t> queue_for_blocking(const message& m) {
     if (m.queue_id) return static_cast<int32_t>(*m.queue_id);
-    if (!m.sharding_key) return wire::any_queue;
-    if (auto n = cached_queues(m.topic)) return shard(*m.sharding_key, *n);
+    const std::string* key = ordering_key(m);
+    if (key == nullptr) return wire::any_queue;
+    if (auto n = cached_queues(m.topic)) return shard(*key, *n);
     return queue_from_describe(
-        m.topic, *m.sharding_key,
+        m.topic, *key,
         conn_->call(wire::code::topic_describe, wire::topic_describe_request{m.topic},
                     options_.request_timeout));
   }
@@ -320,13 +328,14 @@ class producer::impl {
   void start_send(std::shared_ptr<send_op> op) {
     const message& m = op->prepared.msg;
     if (m.queue_id) return attempt(std::move(op), static_cast<int32_t>(*m.queue_id));
-    if (!m.sharding_key) return attempt(std::move(op), wire::any_queue);
-    if (auto n = cached_queues(m.topic)) return attempt(std::move(op), shard(*m.sharding_key, *n));
+    const std::string* key = ordering_key(m);
+    if (key == nullptr) return attempt(std::move(op), wire::any_queue);
+    if (auto n = cached_queues(m.topic)) return attempt(std::move(op), shard(*key, *n));
     conn_->async_call(wire::code::topic_describe, wire::topic_describe_request{m.topic},
                       options_.request_timeout, [this, op](result<frame> answer) mutable {
                         const message& msg = op->prepared.msg;
                         result<int32_t> q =
-                            queue_from_describe(msg.topic, *msg.sharding_key, std::move(answer));
+                            queue_from_describe(msg.topic, *ordering_key(msg), std::move(answer));
                         if (!q) return retry_or_fail(std::move(op), q.error());
                         attempt(std::move(op), q.value());
                       });
@@ -348,7 +357,8 @@ class producer::impl {
 
   void retry_or_fail(std::shared_ptr<send_op> op, const error& e) {
     const bool no_queue = e.code == errc::broker && e.status == wire::status::no_queue &&
-                          op->prepared.msg.sharding_key && !op->prepared.msg.queue_id;
+                          ordering_key(op->prepared.msg) != nullptr &&
+                          !op->prepared.msg.queue_id;
     if (no_queue) forget_queues(op->prepared.msg.topic);
     if (op->attempts_left <= 0 || !(e.retriable() || no_queue)) return op->done(failure(e));
     const int attempt_no = options_.retries - op->attempts_left;

@@ -4,6 +4,7 @@
 
 #include <berth/wire/bodies.hpp>
 #include <berth/wire/transaction_bodies.hpp>
+#include <berth/wire/pop_bodies.hpp>
 
 #include <array>
 #include <cstdint>
@@ -198,6 +199,28 @@ inline producer_register_request sample() {
 template <>
 inline check_transaction_push sample() {
   return {"0A0B0C0D", 12, sample_stored()};
+}
+
+template <>
+inline pop_request sample() {
+  return {"g1", "orders", -1, 16, 30000, 5000, filter_type::tag, "TagA || TagB", true, 5};
+}
+template <>
+inline pop_response sample() {
+  return {{{"handle-0", 1, 1700000000000, sample_stored(0)},
+           {"handle-1", 3, 1700000001000, sample_stored(1)}}};
+}
+template <>
+inline ack_request sample() {
+  return {"g1", "orders", "handle-0"};
+}
+template <>
+inline change_invisible_request sample() {
+  return {"g1", "orders", "handle-0", 60000};
+}
+template <>
+inline change_invisible_response sample() {
+  return {"handle-2", 1700000060000};
 }
 
 // Every frame header version 1 defines a body for.

@@ -1,9 +1,12 @@
 // berthctl consume: a push consumer (clustering) in a group; prints each message as it comes,
 // stops after --count messages or after --timeout without one, and commits what it printed.
+// With --pop, a simple consumer instead: the broker keeps what is in flight; each printed
+// message is acked (unless --no-ack, or it is the Nth of --fail-every N, to show redelivery).
 #include "context.hpp"
 #include "parse.hpp"
 
 #include <berth/client/push_consumer.hpp>
+#include <berth/client/simple_consumer.hpp>
 
 #include <fmt/format.h>
 
@@ -22,7 +25,60 @@ struct consume_args {
   uint64_t count = 0;
   std::string timeout = "10s";
   std::string from = "latest";
+  bool pop = false;
+  std::string invisible = "30s";
+  bool fifo = false;
+  bool no_ack = false;
+  uint64_t fail_every = 0;
 };
+
+int consume_pop(const context& ctx, const consume_args& a, std::chrono::milliseconds idle) {
+  const auto invisible = parse_duration(a.invisible);
+  if (!invisible) {
+    return fail("usage", "--invisible: not a duration: '" + a.invisible + "' (use 30s, 2m)",
+                exit_usage);
+  }
+  client::simple_consumer_options o;
+  o.endpoint = ctx.server;
+  o.group = a.group;
+  o.topic = a.topic;
+  o.expression = a.tag;
+  o.fifo = a.fifo;
+  o.hold = idle.count() == 0 ? std::chrono::milliseconds(20'000)
+                             : std::min<std::chrono::milliseconds>(idle, std::chrono::seconds(20));
+  o.request_timeout = ctx.timeout;
+  client::simple_consumer consumer(o);
+  if (auto ok = consumer.start(); !ok) return fail("connect to " + ctx.server, ok.error());
+  const bool json = ctx.format() == output_format::json;
+  uint64_t printed = 0;
+  auto last = std::chrono::steady_clock::now();
+  for (;;) {
+    if (a.count != 0 && printed >= a.count) break;
+    if (idle.count() != 0 && std::chrono::steady_clock::now() - last >= idle) break;
+    const uint64_t wanted = a.count == 0 ? 16 : std::min<uint64_t>(16, a.count - printed);
+    auto got = consumer.receive(static_cast<uint32_t>(wanted), *invisible);
+    if (!got) return fail(fmt::format("pop from '{}'", a.topic), got.error());
+    for (const client::popped_message& m : got.value()) {
+      if (json) {
+        auto j = message_json(m);
+        j["attempt"] = m.attempt;
+        print(json_line(j));
+      } else {
+        print(fmt::format("attempt={} {}", m.attempt, message_line(m)));
+      }
+      ++printed;
+      last = std::chrono::steady_clock::now();
+      const bool failed = a.no_ack || (a.fail_every != 0 && printed % a.fail_every == 0);
+      if (failed) continue;  // not acked: handed out again after --invisible
+      if (auto acked = consumer.ack(m); !acked) {
+        return fail(fmt::format("ack {}/{}@{}", m.topic, m.queue_id, m.queue_offset),
+                    acked.error());
+      }
+    }
+  }
+  consumer.shutdown();
+  return exit_ok;
+}
 
 int consume(const context& ctx, const consume_args& a) {
   const auto idle = parse_duration(a.timeout);
@@ -38,6 +94,10 @@ int consume(const context& ctx, const consume_args& a) {
     if (auto info = admin->describe_topic(a.topic); !info) {
       return fail(fmt::format("consume from '{}'", a.topic), info.error());
     }
+  }
+  if (a.pop) return consume_pop(ctx, a, *idle);
+  if (a.fifo || a.no_ack || a.fail_every != 0) {
+    return fail("usage", "--fifo, --no-ack and --fail-every go with --pop", exit_usage);
   }
 
   client::push_consumer_options o;
@@ -115,6 +175,21 @@ void add_consume_command(CLI::App& app, context& ctx) {
                 "Where a queue the group has no offset for starts: earliest or latest")
       ->capture_default_str()
       ->check(CLI::IsMember({"earliest", "latest"}));
+  c->add_flag("--pop", args->pop,
+              "Pop instead (simple consumer): the broker keeps what is in flight, each printed "
+              "message is acked; a new group starts at each queue's first message");
+  c->add_option("--invisible", args->invisible,
+                "With --pop: how long a popped message stays hidden from the group (1s..12h)")
+      ->capture_default_str()
+      ->type_name("DURATION");
+  c->add_flag("--fifo", args->fifo,
+              "With --pop: a message group's messages one at a time, in send order");
+  c->add_flag("--no-ack", args->no_ack,
+              "With --pop: ack nothing (every message is handed out again after --invisible)");
+  c->add_option("--fail-every", args->fail_every,
+                "With --pop: leave every Nth printed message unacked (it comes back with the "
+                "next attempt)")
+      ->type_name("N");
   c->callback([&ctx, args] { ctx.action = [&ctx, args] { return consume(ctx, *args); }; });
 }
 

@@ -37,6 +37,7 @@ struct send_args {
   std::string producer_group;
   std::optional<std::string> check_answer;
   std::string wait_text = "0s";
+  std::optional<std::string> message_group;
 };
 
 client::transaction_state state_of(const std::string& text) {
@@ -106,6 +107,7 @@ int send(const context& ctx, const send_args& a) {
       return fail("usage", "--deliver-at: '" + *a.deliver_at + "' is no time", exit_usage);
     }
   }
+  m.message_group = a.message_group;
   for (const auto& p : a.properties) {
     const auto kv = parse_property(p);
     if (!kv) return fail("usage", "--property must be name=value, not '" + p + "'", exit_usage);
@@ -210,6 +212,9 @@ void add_send_command(CLI::App& app, context& ctx) {
   s->add_option("--wait", args->wait_text,
                 "Stay connected this long after sending (e.g. 10s), answering check-backs")
       ->capture_default_str();
+  s->add_option("--message-group", args->message_group,
+                "FIFO message group (property __SHARDINGKEY): picks the queue like a sharding "
+                "key; FIFO pops hand out a group's messages one at a time, in order");
   s->callback([&ctx, args] { ctx.action = [&ctx, args] { return send(ctx, *args); }; });
 }
 

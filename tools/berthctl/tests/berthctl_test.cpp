@@ -12,6 +12,7 @@
 #include <chrono>
 #include <map>
 #include <memory>
+#include <set>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -242,6 +243,52 @@ TEST_F(berthctl_test, send_consume_describe_reset_get_find) {
   found = ctl_json_lines({"message", "find", "--topic", "orders", "--key", "k1", "--end",
                           std::to_string(before - 60'000)});
   EXPECT_TRUE(found.empty());
+}
+
+TEST_F(berthctl_test, consume_pop_acks_what_it_prints_and_fail_every_shows_redelivery) {
+  ASSERT_EQ(ctl({"topic", "create", "popped", "--queues", "2"}).exit_code, 0);
+  std::set<uint32_t> queues;
+  for (int i = 0; i < 3; ++i) {
+    const auto lines = ctl_json_lines({"send", "--topic", "popped", "--message-group", "cart-7",
+                                       "--body", "step " + std::to_string(i)});
+    ASSERT_EQ(lines.size(), 1u);
+    queues.insert(lines[0]["queue"].get<uint32_t>());
+  }
+  EXPECT_EQ(queues.size(), 1u);  // one message group, one queue
+
+  // The 2nd printed message is not acked: it comes back as the 4th, with attempt 2.
+  auto lines = ctl_json_lines({"consume", "--pop", "--topic", "popped", "--group", "pg",
+                               "--invisible", "1s", "--fail-every", "2", "--count", "4",
+                               "--timeout", "20s"});
+  ASSERT_EQ(lines.size(), 4u);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(lines[static_cast<size_t>(i)]["attempt"], 1) << lines[static_cast<size_t>(i)];
+    EXPECT_EQ(lines[static_cast<size_t>(i)]["body"], "step " + std::to_string(i));
+  }
+  EXPECT_EQ(lines[3]["attempt"], 2);
+  EXPECT_EQ(lines[3]["id"], lines[1]["id"]);
+  const json unacked_id = lines[3]["id"];
+  // The 4th was not acked either: a third attempt, acked this time.
+  lines = ctl_json_lines({"consume", "--pop", "--topic", "popped", "--group", "pg", "--invisible",
+                          "1s", "--count", "1", "--timeout", "20s"});
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_EQ(lines[0]["attempt"], 3);
+  EXPECT_EQ(lines[0]["id"], unacked_id);
+  auto r = ctl({"consume", "--pop", "--topic", "popped", "--group", "pg", "--timeout", "2s"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "");
+  // Text lines say the attempt; --fifo goes with --pop only.
+  ASSERT_EQ(ctl({"send", "--topic", "popped", "--body", "t"}).exit_code, 0);
+  r = ctl({"consume", "--pop", "--fifo", "--topic", "popped", "--group", "pg2", "--count", "1",
+           "--timeout", "20s", "--no-ack"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.rfind("attempt=1 ", 0), 0u) << r.out;
+  r = ctl({"consume", "--fifo", "--topic", "popped", "--group", "pg3", "--timeout", "1s"});
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  r = ctl({"consume", "--pop", "--topic", "popped", "--group", "pg4", "--invisible", "10ms",
+           "--timeout", "1s"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("INVALID_ARGUMENT"), std::string::npos) << r.err;
 }
 
 TEST_F(berthctl_test, failures_exit_non_zero_with_one_stderr_line) {

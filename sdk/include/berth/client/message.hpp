@@ -39,8 +39,10 @@ inline void set_property(property_list& props, std::string_view name, std::strin
 
 // A message to send. Only `topic` is required. Keys are indexed by the broker (admin's
 // messages_by_key finds them) and may not contain spaces. A sharding key makes the message
-// ordered: every message with the same key goes to the same queue, in send order. An explicit
-// queue id overrides both the sharding key and the broker's choice.
+// ordered: every message with the same key goes to the same queue, in send order. A message
+// group (FIFO, RocketMQ 5's name) does the same and is also carried as the message's
+// __SHARDINGKEY property, which FIFO pops (simple_consumer with fifo) order by; it picks the
+// queue when both are set. An explicit queue id overrides them and the broker's choice.
 struct message {
   std::string topic;
   std::string tags;
@@ -49,6 +51,7 @@ struct message {
   std::string body;   // any bytes: std::string is the byte container here
   uint32_t flag = 0;  // opaque to the broker; carried to consumers
   std::optional<std::string> sharding_key;
+  std::optional<std::string> message_group;
   std::optional<uint32_t> queue_id;
   // Delivered later: after RocketMQ's delay level (1..18: 1s 5s 10s 30s 1m 2m ... 1h 2h), or at
   // a time (Unix epoch milliseconds; a time passed is delivered at once). Not both, and not in

@@ -7,6 +7,7 @@
 #include <berth/wire/bodies.hpp>
 #include <berth/wire/frame.hpp>
 #include <berth/wire/transaction_bodies.hpp>
+#include <berth/wire/pop_bodies.hpp>
 
 #include <type_traits>
 
@@ -36,6 +37,9 @@ bool visit_request_type(wire::code c, F&& f) {
     case code::send_reply: f(std::type_identity<send_reply_request>{}); return true;
     case code::end_transaction: f(std::type_identity<end_transaction_request>{}); return true;
     case code::producer_register: f(std::type_identity<producer_register_request>{}); return true;
+    case code::pop: f(std::type_identity<pop_request>{}); return true;
+    case code::ack: f(std::type_identity<ack_request>{}); return true;
+    case code::change_invisible: f(std::type_identity<change_invisible_request>{}); return true;
     case code::group_changed:
     case code::reply:
     case code::offsets_reset:
@@ -63,6 +67,9 @@ bool visit_response_type(wire::code c, F&& f) {
     case code::message_by_key: f(std::type_identity<message_by_key_response>{}); return true;
     case code::message_at: f(std::type_identity<message_at_response>{}); return true;
     case code::send_reply: f(std::type_identity<send_reply_response>{}); return true;
+    case code::pop: f(std::type_identity<pop_response>{}); return true;
+    case code::change_invisible: f(std::type_identity<change_invisible_response>{}); return true;
+    case code::ack:
     case code::heartbeat:
     case code::commit_offset:
     case code::topic_create:

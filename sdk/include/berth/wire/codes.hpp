@@ -37,6 +37,9 @@ enum class code : uint16_t {
   message_by_key = 41,
   message_at = 42,
   send_reply = 50,
+  pop = 60,
+  ack = 61,
+  change_invisible = 62,
   // pushes
   group_changed = 100,
   reply = 101,
@@ -68,6 +71,9 @@ enum class status : uint16_t {
   forbidden = 31,
   invalid_delay = 40,  // a delay level or delivery time out of range, or a delayed batch
   unknown_transaction = 41,
+  invalid_handle = 42,
+  stale_handle = 43,
+  already_acked = 44,
   transaction_resolved = 45,
   internal = 99,
 };
@@ -77,8 +83,9 @@ inline constexpr std::array all_codes{
     code::pull,           code::commit_offset,  code::query_offset,   code::query_assignment,
     code::topic_create,   code::topic_list,     code::topic_describe, code::topic_delete,
     code::group_list,     code::group_describe, code::group_reset,    code::message_by_id,
-    code::message_by_key, code::message_at,     code::send_reply,     code::group_changed,
-    code::reply,          code::offsets_reset,  code::end_transaction, code::producer_register,
+    code::message_by_key, code::message_at,     code::send_reply,     code::pop,
+    code::ack,            code::change_invisible, code::group_changed,  code::reply,
+    code::offsets_reset,  code::end_transaction, code::producer_register,
     code::check_transaction,
 };
 
@@ -106,6 +113,9 @@ inline constexpr std::array all_statuses{
     status::forbidden,
     status::invalid_delay,
     status::unknown_transaction,
+    status::invalid_handle,
+    status::stale_handle,
+    status::already_acked,
     status::transaction_resolved,
     status::internal,
 };
@@ -134,6 +144,9 @@ inline constexpr std::array all_statuses{
     case code::message_by_key: return "MESSAGE_BY_KEY";
     case code::message_at: return "MESSAGE_AT";
     case code::send_reply: return "SEND_REPLY";
+    case code::pop: return "POP";
+    case code::ack: return "ACK";
+    case code::change_invisible: return "CHANGE_INVISIBLE";
     case code::group_changed: return "GROUP_CHANGED";
     case code::reply: return "REPLY";
     case code::offsets_reset: return "OFFSETS_RESET";
@@ -168,6 +181,9 @@ inline constexpr std::array all_statuses{
     case status::forbidden: return "FORBIDDEN";
     case status::invalid_delay: return "INVALID_DELAY";
     case status::unknown_transaction: return "UNKNOWN_TRANSACTION";
+    case status::invalid_handle: return "INVALID_HANDLE";
+    case status::stale_handle: return "STALE_HANDLE";
+    case status::already_acked: return "ALREADY_ACKED";
     case status::transaction_resolved: return "TRANSACTION_RESOLVED";
     case status::internal: return "INTERNAL";
   }

@@ -9,6 +9,7 @@
 //   records.hpp     send_result, subscription, queue_state, group_queue and enumerations
 //   bodies.hpp      every code's request, response and push body
 //   transaction_bodies.hpp  END_TRANSACTION, PRODUCER_REGISTER, CHECK_TRANSACTION
+//   pop_bodies.hpp  POP, ACK and CHANGE_INVISIBLE
 //   body_types.hpp  the body type for a frame header
 #pragma once
 
@@ -20,6 +21,7 @@
 #include <berth/wire/frame.hpp>
 #include <berth/wire/gather.hpp>
 #include <berth/wire/message.hpp>
+#include <berth/wire/pop_bodies.hpp>
 #include <berth/wire/properties.hpp>
 #include <berth/wire/reader.hpp>
 #include <berth/wire/records.hpp>
