@@ -76,7 +76,8 @@ class transaction_service_test : public ::testing::Test {
     ASSERT_TRUE(started) << started.error().message;
     routes = std::make_unique<protocol::router>();
     service->add_handlers(*routes);
-    produce::add_produce_handlers(*routes, *topics, store->store(), {1024, service.get()});
+    produce::add_produce_handlers(*routes, *topics, store->store(), {1024, service.get()},
+                                  nullptr);
   }
   void stop_service() {
     if (service) service->stop();
