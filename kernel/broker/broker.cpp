@@ -5,6 +5,7 @@
 #include "produce/reply_handler.hpp"
 #include "produce/send_handler.hpp"
 #include "query/query_handlers.hpp"
+#include "retry/send_back_handler.hpp"
 #include "topic/system_topics.hpp"
 #include "topic/topic_handlers.hpp"
 
@@ -146,11 +147,16 @@ result<void> broker::serve_requests() {
     produce::add_produce_handlers(routes_, *topics_, *store_,
                                   {protocol::default_max_message_size, transactions_.get()},
                                   timer_.get());
+    // A consumer's failed messages: retried through the timer, then dead letters.
+    retry::add_send_back_handler(routes_, *topics_, *store_, *timer_,
+                                 {plan_.config.broker.max_reconsume});
     query::add_query_handlers(routes_, *topics_, *store_);
     pulls_ = std::make_unique<delivery::pull_service>(*topics_, *store_, *offsets_, scheduler_);
     pulls_->add_handlers(routes_);
+    pop::pop_settings popping;
+    popping.default_max_attempts = plan_.config.broker.max_reconsume + 1;  // the first + retries
     auto pops = pop::pop_service::open(plan_.config.broker.data_dir, *topics_, *store_,
-                                       *offsets_, scheduler_);
+                                       *offsets_, scheduler_, popping);
     if (!pops) return boost::outcome_v2::failure(pops.error());
     pops_ = std::move(pops).value();
     pops_->add_handlers(routes_);

@@ -2,6 +2,7 @@
 
 #include "group/assignment.hpp"
 #include "log/logger.hpp"
+#include "topic/system_topics.hpp"
 #include "topic/topic_rules.hpp"
 
 #include <berth/wire/bodies.hpp>
@@ -76,6 +77,15 @@ void group_service::heartbeat(const protocol::request& req, const protocol::resp
     }
     by_group[std::string(s.group)].push_back(
         {std::string(s.topic), s.model, s.filter_type, std::string(s.expression)});
+  }
+  // A member subscribing to its group's retry topic gets it made now (RocketMQ does the
+  // same), so that it is assigned before the first message fails.
+  for (const wire::subscription& s : body->subscriptions) {
+    if (s.topic != topic::retry_topic_of(s.group)) continue;
+    if (auto made = topics_.ensure(s.topic, {1, wire::default_perm}); !made) {
+      logger()->warn("group '{}': cannot create its retry topic: {}", s.group,
+                     made.error().message);
+    }
   }
   const auto changed =
       registry_.heartbeat(answer.connection(), std::string(body->client_id), std::move(by_group),

@@ -2,6 +2,8 @@
 // Producers may not send to them directly (SEND refuses them); consumers may read them.
 #pragma once
 
+#include <berth/wire/retry_bodies.hpp>
+
 #include <string>
 #include <string_view>
 
@@ -15,17 +17,12 @@ inline constexpr std::string_view transaction_half_topic = "RMQ_SYS_TRANS_HALF_T
 inline constexpr std::string_view transaction_op_topic = "RMQ_SYS_TRANS_OP_HALF_TOPIC";
 inline constexpr std::string_view transaction_check_exhausted_topic = "TRANS_CHECK_MAX_TIME_TOPIC";
 
-inline constexpr std::string_view retry_prefix = "%RETRY%";
-inline constexpr std::string_view dead_letter_prefix = "%DLQ%";
-
-// A consumer group's retry topic: its failed messages come back through it.
-inline std::string retry_topic_of(std::string_view group) {
-  return std::string(retry_prefix) + std::string(group);
-}
-// A consumer group's dead-letter topic: messages that failed max_reconsume times.
-inline std::string dead_letter_topic_of(std::string_view group) {
-  return std::string(dead_letter_prefix) + std::string(group);
-}
+// The group's retry and dead-letter topics: the wire's names (retry_bodies.hpp), which
+// clients use too.
+inline constexpr std::string_view retry_prefix = wire::retry_topic_prefix;
+inline constexpr std::string_view dead_letter_prefix = wire::dead_letter_topic_prefix;
+using wire::dead_letter_topic_of;
+using wire::retry_topic_of;
 
 // True for the topics above (and any other rmq_sys_ / RMQ_SYS_ name): not a producer's to write.
 // Retry topics are not system topics in this sense: a consumer group reads its own.

@@ -4,6 +4,9 @@
 #include "connection.hpp"
 #include "listener_pool.hpp"
 
+#include <berth/wire/properties.hpp>
+#include <berth/wire/retry_bodies.hpp>
+
 #include <algorithm>
 #include <deque>
 #include <future>
@@ -55,12 +58,13 @@ result<void> check_tag_expression(std::string_view expression) {
 // and not yet processed, what was committed. Everything but `dropped` belongs to the I/O
 // thread; listener threads read `dropped` to skip the messages of a queue given away.
 struct process_queue {
-  process_queue(std::string t, uint32_t q, std::string expr)
-      : topic(std::move(t)), queue_id(q), expression(std::move(expr)) {}
+  process_queue(std::string t, uint32_t q, std::string expr, bool retry)
+      : topic(std::move(t)), queue_id(q), expression(std::move(expr)), retries(retry) {}
 
   const std::string topic;
   const uint32_t queue_id;
   const std::string expression;
+  const bool retries;  // a queue of the group's retry topic
   std::atomic<bool> dropped{false};
 
   bool started = false;  // next_offset is known
@@ -83,6 +87,7 @@ using queue_ptr = std::shared_ptr<process_queue>;
 struct subscription_state {
   std::string topic;
   std::string expression;
+  bool retries = false;  // the group's retry topic, subscribed by the consumer itself
   std::map<uint32_t, queue_ptr> queues;
   uint64_t rebalance_seq = 0;  // answers to older QUERY_ASSIGNMENTs are ignored
 };
@@ -152,6 +157,11 @@ class push_consumer::impl {
         options_.request_timeout <= 0ms) {
       return failure(errc::invalid_argument, "push_consumer: an interval is out of range");
     }
+    if (options_.retry_delay_level < 0 || options_.retry_delay_level > 18) {
+      return failure(errc::invalid_argument,
+                     "push_consumer: retry_delay_level must be 0 (the broker's backoff) or 1..18");
+    }
+    if (clustering()) subscribe_to_retries();
     pool_ = std::make_unique<internal::listener_pool>(options_.threads);
     if (result<void> ok = conn_->start(); !ok) {
       pool_->stop();
@@ -200,6 +210,17 @@ class push_consumer::impl {
 
  private:
   bool clustering() const noexcept { return options_.model == consume_model::clustering; }
+  // Failures go back to the broker; ordered queues keep theirs (one at a time, in order).
+  bool sends_back() const noexcept { return clustering() && !options_.ordered; }
+
+  // Clustering members read the group's retry topic, where the broker returns failed messages.
+  void subscribe_to_retries() {
+    subscription_state s;
+    s.topic = wire::retry_topic_of(options_.group);
+    s.expression = "*";
+    s.retries = true;
+    subs_.push_back(std::move(s));
+  }
 
   void report(const error& e) const {
     if (!options_.on_error || e.code == errc::closed) return;
@@ -282,7 +303,7 @@ class push_consumer::impl {
     for (auto& [id, old] : sub.queues) {
       old->dropped = true;
       old->backlog.clear();
-      auto pq = std::make_shared<process_queue>(sub.topic, id, sub.expression);
+      auto pq = std::make_shared<process_queue>(sub.topic, id, sub.expression, sub.retries);
       old = pq;
       init(pq);
     }
@@ -340,7 +361,7 @@ class push_consumer::impl {
     }
     for (const uint32_t id : ids) {
       if (sub.queues.count(id) != 0) continue;
-      auto pq = std::make_shared<process_queue>(sub.topic, id, sub.expression);
+      auto pq = std::make_shared<process_queue>(sub.topic, id, sub.expression, sub.retries);
       sub.queues.emplace(id, pq);
       auto b = bounds.find(id);
       if (b != bounds.end()) {
@@ -356,6 +377,7 @@ class push_consumer::impl {
   void publish_owned() {
     std::vector<owned_queue> now;
     for (const subscription_state& s : subs_) {
+      if (s.retries) continue;
       for (const auto& [id, pq] : s.queues) now.push_back(owned_queue{s.topic, id});
     }
     std::sort(now.begin(), now.end(), [](const owned_queue& a, const owned_queue& b) {
@@ -409,8 +431,10 @@ class push_consumer::impl {
                         uint64_t offset = 0;
                         for (const wire::queue_state& q : d.value().queue_states) {
                           if (q.queue_id != pq->queue_id) continue;
-                          offset =
-                              options_.from == consume_from::earliest ? q.min_offset : q.max_offset;
+                          // The retry topic holds only this group's failures: all of them.
+                          const bool earliest =
+                              pq->retries || options_.from == consume_from::earliest;
+                          offset = earliest ? q.min_offset : q.max_offset;
                         }
                         begin(pq, offset);
                       });
@@ -483,7 +507,9 @@ class push_consumer::impl {
           continue;  // already here
         }
         pq->outstanding.insert(m.queue_offset);
-        deliver(pq, std::make_shared<received_message>(internal::to_received(m)));
+        auto msg = std::make_shared<received_message>(internal::to_received(m));
+        if (pq->retries) restore_topic(*msg);
+        deliver(pq, std::move(msg));
       }
     }
     pq->next_offset = p.value().next_offset;
@@ -531,7 +557,38 @@ class push_consumer::impl {
       if (pq->paused) pull(pq);
       return;
     }
-    // retry_later: the same consumer tries again (server-side retry comes later).
+    if (sends_back()) return send_back(pq, msg);
+    retry_here(pq, msg);
+  }
+
+  // A message from the retry topic is shown under the topic it was first sent to.
+  static void restore_topic(received_message& msg) {
+    if (auto origin = msg.property(wire::properties::retry_topic)) msg.topic = std::string(*origin);
+  }
+
+  // The broker takes the message back (a retry later, or the dead letters): this queue is done
+  // with it. If the broker cannot, the consumer retries it itself.
+  void send_back(const queue_ptr& pq, const std::shared_ptr<received_message>& msg) {
+    wire::send_back_request req;
+    req.group = options_.group;
+    req.topic = pq->topic;  // where it was read: the retry topic for a retry
+    req.queue_id = pq->queue_id;
+    req.queue_offset = msg->queue_offset;
+    req.delay_level = options_.retry_delay_level;
+    req.max_reconsume = options_.max_reconsume;
+    conn_->async_call(wire::code::send_back, req, options_.request_timeout,
+                      [this, pq, msg](result<frame> r) {
+                        if (pq->dropped) return;
+                        if (!r) {
+                          report(r.error());
+                          return retry_here(pq, msg);
+                        }
+                        pq->outstanding.erase(msg->queue_offset);
+                        if (pq->paused) pull(pq);
+                      });
+  }
+
+  void retry_here(const queue_ptr& pq, const std::shared_ptr<received_message>& msg) {
     ++msg->reconsume_times;
     conn_->post_after(options_.retry_delay, [this, pq, msg] {
       if (!pq->dropped && !stopping_) submit(pq, msg);

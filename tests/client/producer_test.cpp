@@ -2,6 +2,7 @@
 // pull_consumer), batches, async sends, ordering by sharding key, the message size limit on
 // both sides, and a broker restart under a running producer.
 #include "client_fixture.hpp"
+#include "client_helpers.hpp"
 #include "read_back.hpp"
 
 #include <berth/client/admin.hpp>
@@ -23,14 +24,6 @@ client::producer_options producer_at(const std::string& endpoint) {
   client::producer_options o;
   o.endpoint = endpoint;
   return o;
-}
-
-void create_topic(const std::string& endpoint, const std::string& topic, uint32_t queues) {
-  client::admin_options o;
-  o.endpoint = endpoint;
-  client::admin a(o);
-  BERTH_ASSERT_OK(a.start());
-  BERTH_ASSERT_OK(a.create_topic(topic, queues));
 }
 
 TEST(client_producer, round_trip_keeps_body_tags_keys_and_properties) {

@@ -1,6 +1,8 @@
 // push_consumer against a real berthd: steady-state delivery, rebalancing in a group whose
-// members come and go, broadcasting, ordered mode, retry_later, offsets across a restart.
+// members come and go, broadcasting, ordered mode, offsets across a restart (retry_later:
+// consumer_retry_test.cpp).
 #include "client_fixture.hpp"
+#include "client_helpers.hpp"
 #include "read_back.hpp"
 
 #include <berth/client/admin.hpp>
@@ -53,42 +55,6 @@ class tally {
   mutable std::mutex mutex_;
   std::map<std::string, std::vector<std::string>> seen_;
 };
-
-client::push_consumer_options consumer_options(const std::string& endpoint,
-                                               const std::string& group) {
-  client::push_consumer_options o;
-  o.endpoint = endpoint;
-  o.group = group;
-  o.from = client::consume_from::earliest;
-  o.hold = 5s;
-  o.heartbeat_interval = 1s;
-  o.rebalance_interval = 1s;
-  o.commit_interval = 200ms;
-  return o;
-}
-
-void create_topic(const std::string& endpoint, const std::string& topic, uint32_t queues) {
-  client::admin_options o;
-  o.endpoint = endpoint;
-  client::admin a(o);
-  ASSERT_TRUE(a.start());
-  BERTH_ASSERT_OK(a.create_topic(topic, queues));
-}
-
-void send_all(client::producer& p, const std::string& topic, const std::string& prefix, int n) {
-  for (int i = 0; i < n; ++i) {
-    auto r = p.send(message(topic, prefix + std::to_string(i)));
-    ASSERT_TRUE(r) << r.error().to_string();
-  }
-}
-
-client::producer started_producer(const std::string& endpoint) {
-  client::producer_options o;
-  o.endpoint = endpoint;
-  client::producer p(o);
-  EXPECT_TRUE(p.start());
-  return p;
-}
 
 TEST(client_push_consumer, every_message_is_consumed_once_in_steady_state) {
   client_broker broker;
@@ -278,56 +244,6 @@ TEST(client_push_consumer, ordered_mode_processes_each_queue_in_offset_order_one
     for (int i = 0; i < per_key; ++i) expected[static_cast<size_t>(i)] = i;
     EXPECT_EQ(order[k], expected) << k;
   }
-}
-
-TEST(client_push_consumer, retry_later_redelivers_and_holds_the_commit) {
-  client_broker broker;
-  create_topic(broker.endpoint(), "flaky", 1);
-  client::producer p = started_producer(broker.endpoint());
-  send_all(p, "flaky", "f", 10);
-  std::mutex mutex;
-  std::vector<uint32_t> attempts_of_f3;  // reconsume_times seen
-  std::atomic<bool> heal{false};
-  std::set<std::string> done;
-  auto o = consumer_options(broker.endpoint(), "retriers");
-  o.retry_delay = 150ms;
-  o.commit_interval = 50ms;
-  client::push_consumer c(o);
-  BERTH_ASSERT_OK(c.subscribe("flaky"));
-  c.on_message([&](const client::received_message& m) {
-    std::lock_guard lock(mutex);
-    if (m.body == "f3") {
-      attempts_of_f3.push_back(m.reconsume_times);
-      if (!heal) return consume_result::retry_later;
-    }
-    done.insert(m.body);
-    return consume_result::success;
-  });
-  BERTH_ASSERT_OK(c.start());
-  ASSERT_TRUE(eventually(
-      [&] {
-        std::lock_guard lock(mutex);
-        return attempts_of_f3.size() >= 4 && done.size() == 9;
-      },
-      15s));
-  // f3 (offset 3) is not processed: the committed offset stays at it, though f4..f9 are done.
-  client::pull_consumer reader(reader_options(broker.endpoint(), "retriers"));
-  BERTH_ASSERT_OK(reader.start());
-  auto held = reader.committed("flaky", 0);
-  BERTH_ASSERT_OK(held);
-  EXPECT_LE(held.value().value_or(0), 3u);
-  heal = true;
-  ASSERT_TRUE(eventually([&] {
-    std::lock_guard lock(mutex);
-    return done.size() == 10;
-  }));
-  EXPECT_TRUE(eventually([&] {
-    auto committed = reader.committed("flaky", 0);
-    return committed && committed.value() == std::optional<uint64_t>(10);
-  }));
-  c.shutdown();
-  std::lock_guard lock(mutex);
-  for (size_t i = 0; i < attempts_of_f3.size(); ++i) EXPECT_EQ(attempts_of_f3[i], i);
 }
 
 TEST(client_push_consumer, offsets_survive_a_broker_restart) {

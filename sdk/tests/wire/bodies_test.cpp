@@ -100,7 +100,7 @@ TEST(WireBodies, EveryBodyRoundTripsInAFrame) {
       ++checked;
     });
   }
-  EXPECT_EQ(checked, 24u + 24u + 28u + 28u + 4u);  // requests, ok, error, version, pushes
+  EXPECT_EQ(checked, 25u + 25u + 29u + 29u + 4u);  // requests, ok, error, version, pushes
 }
 
 template <class T>

@@ -5,6 +5,7 @@
 #include <berth/wire/bodies.hpp>
 #include <berth/wire/transaction_bodies.hpp>
 #include <berth/wire/pop_bodies.hpp>
+#include <berth/wire/retry_bodies.hpp>
 
 #include <array>
 #include <cstdint>
@@ -221,6 +222,14 @@ inline change_invisible_request sample() {
 template <>
 inline change_invisible_response sample() {
   return {"handle-2", 1700000060000};
+}
+template <>
+inline send_back_request sample() {
+  return {"g1", "%RETRY%g1", 0, 42, send_back_to_dead_letters, 3};
+}
+template <>
+inline send_back_response sample() {
+  return {false, "0A0B0C0D", 2, 1700000030000};
 }
 
 // Every frame header version 1 defines a body for.

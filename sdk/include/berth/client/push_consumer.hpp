@@ -19,9 +19,15 @@
 // commit_interval per queue, when a queue is lost and at shutdown; messages processed after
 // the last commit are delivered again after a crash or a rebalance.
 //
-// retry_later: server-side retry topics are not there yet; today the same consumer hands the
-// message to the listener again after retry_delay (reconsume_times counts up), and the commit
-// cannot pass it in the meantime.
+// retry_later (clustering, not ordered): the consumer hands the message back to the broker
+// (SEND_BACK), which delivers it to the group again after a backoff (retry_delay_level; by
+// default RocketMQ's levels 3 and up: 10 s, 30 s, 1 min, ...) through the group's retry topic
+// %RETRY%<group>, to which every member subscribes by itself; the listener sees the message
+// under its own topic with reconsume_times counting its failures. After max_reconsume retries
+// the broker moves it to the group's dead-letter topic %DLQ%<group> (berthctl dlq list /
+// resend). When the broker cannot take it back, and in ordered and broadcasting modes, the
+// same consumer hands the message to the listener again after retry_delay (reconsume_times
+// counts up), and the commit cannot pass it in the meantime.
 //
 // Ordered mode: the messages of one queue are processed one at a time, in offset order (a
 // retry_later holds the queue); different queues are processed in parallel.
@@ -62,7 +68,11 @@ struct push_consumer_options {
   std::chrono::milliseconds heartbeat_interval{5000};
   std::chrono::milliseconds rebalance_interval{20000};
   std::chrono::milliseconds commit_interval{1000};
-  std::chrono::milliseconds retry_delay{1000};  // retry_later: redelivery after this
+  std::chrono::milliseconds retry_delay{1000};  // a retry_later kept in this consumer: after this
+  // retry_later handed back to the broker: the delay level of the retry (1..18); 0 lets the
+  // broker choose (level 3 + reconsume_times).
+  int32_t retry_delay_level = 0;
+  uint32_t max_reconsume = 0;  // retries before the dead-letter topic; 0: the broker's (16)
   std::chrono::milliseconds request_timeout{3000};
   // Failures the consumer retries by itself (a refused HEARTBEAT, a failed QUERY_ASSIGNMENT,
   // PULL or COMMIT_OFFSET), for logging; runs on the I/O thread, keep it short.
@@ -100,7 +110,8 @@ class push_consumer {
   void shutdown();
 
   [[nodiscard]] const std::string& client_id() const noexcept;
-  // The queues read now, sorted (for monitoring and tests).
+  // The queues of the subscribed topics read now, sorted (for monitoring and tests); the
+  // group's retry topic is not listed.
   [[nodiscard]] std::vector<owned_queue> owned_queues() const;
 
  private:

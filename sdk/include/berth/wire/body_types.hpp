@@ -8,6 +8,7 @@
 #include <berth/wire/frame.hpp>
 #include <berth/wire/transaction_bodies.hpp>
 #include <berth/wire/pop_bodies.hpp>
+#include <berth/wire/retry_bodies.hpp>
 
 #include <type_traits>
 
@@ -40,6 +41,7 @@ bool visit_request_type(wire::code c, F&& f) {
     case code::pop: f(std::type_identity<pop_request>{}); return true;
     case code::ack: f(std::type_identity<ack_request>{}); return true;
     case code::change_invisible: f(std::type_identity<change_invisible_request>{}); return true;
+    case code::send_back: f(std::type_identity<send_back_request>{}); return true;
     case code::group_changed:
     case code::reply:
     case code::offsets_reset:
@@ -69,6 +71,7 @@ bool visit_response_type(wire::code c, F&& f) {
     case code::send_reply: f(std::type_identity<send_reply_response>{}); return true;
     case code::pop: f(std::type_identity<pop_response>{}); return true;
     case code::change_invisible: f(std::type_identity<change_invisible_response>{}); return true;
+    case code::send_back: f(std::type_identity<send_back_response>{}); return true;
     case code::ack:
     case code::heartbeat:
     case code::commit_offset:

@@ -24,6 +24,7 @@ enum class code : uint16_t {
   commit_offset = 13,
   query_offset = 14,
   query_assignment = 15,
+  send_back = 16,
   end_transaction = 17,
   producer_register = 18,
   topic_create = 20,
@@ -86,7 +87,7 @@ inline constexpr std::array all_codes{
     code::message_by_key, code::message_at,     code::send_reply,     code::pop,
     code::ack,            code::change_invisible, code::group_changed,  code::reply,
     code::offsets_reset,  code::end_transaction, code::producer_register,
-    code::check_transaction,
+    code::check_transaction, code::send_back,
 };
 
 inline constexpr std::array all_statuses{
@@ -131,6 +132,7 @@ inline constexpr std::array all_statuses{
     case code::commit_offset: return "COMMIT_OFFSET";
     case code::query_offset: return "QUERY_OFFSET";
     case code::query_assignment: return "QUERY_ASSIGNMENT";
+    case code::send_back: return "SEND_BACK";
     case code::end_transaction: return "END_TRANSACTION";
     case code::producer_register: return "PRODUCER_REGISTER";
     case code::topic_create: return "TOPIC_CREATE";

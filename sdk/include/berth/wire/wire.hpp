@@ -10,6 +10,7 @@
 //   bodies.hpp      every code's request, response and push body
 //   transaction_bodies.hpp  END_TRANSACTION, PRODUCER_REGISTER, CHECK_TRANSACTION
 //   pop_bodies.hpp  POP, ACK and CHANGE_INVISIBLE
+//   retry_bodies.hpp  SEND_BACK
 //   body_types.hpp  the body type for a frame header
 #pragma once
 
@@ -22,6 +23,7 @@
 #include <berth/wire/gather.hpp>
 #include <berth/wire/message.hpp>
 #include <berth/wire/pop_bodies.hpp>
+#include <berth/wire/retry_bodies.hpp>
 #include <berth/wire/properties.hpp>
 #include <berth/wire/reader.hpp>
 #include <berth/wire/records.hpp>
