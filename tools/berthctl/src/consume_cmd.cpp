@@ -106,6 +106,9 @@ int consume(const context& ctx, const consume_args& a) {
   o.model = client::consume_model::clustering;
   o.from = a.from == "earliest" ? client::consume_from::earliest : client::consume_from::latest;
   o.threads = 1;  // one message at a time: lines come out whole and in the order processed
+  // Ordered: a message refused below stays with this consumer (never handed back to the
+  // broker's retry topic), and the commit stops before it.
+  o.ordered = true;
   o.hold = std::chrono::milliseconds(2000);
   o.request_timeout = ctx.timeout;
   // A message refused after --count is reached is handed back later; never within this run.

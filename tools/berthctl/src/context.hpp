@@ -52,5 +52,6 @@ void add_send_command(CLI::App& app, context& ctx);
 void add_consume_command(CLI::App& app, context& ctx);
 void add_message_commands(CLI::App& app, context& ctx);
 void add_group_commands(CLI::App& app, context& ctx);
+void add_dlq_commands(CLI::App& app, context& ctx);
 
 }  // namespace berth::tools

@@ -58,6 +58,7 @@ int run(int argc, char** argv) {
   add_consume_command(app, ctx);
   add_message_commands(app, ctx);
   add_group_commands(app, ctx);
+  add_dlq_commands(app, ctx);
   // Subcommand help shows its own options; say where the global ones are.
   std::vector<CLI::App*> pending = app.get_subcommands([](CLI::App*) { return true; });
   while (!pending.empty()) {

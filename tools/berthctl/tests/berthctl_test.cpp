@@ -2,6 +2,9 @@
 // transport and the mmap store in a temp dir. One broker for the whole suite.
 #include "broker_fixture.hpp"
 #include "process.hpp"
+#include "wire_client.hpp"
+
+#include <berth/wire/retry_bodies.hpp>
 
 #include <gtest/gtest.h>
 
@@ -390,10 +393,62 @@ TEST_F(berthctl_test, a_transaction_needs_its_producer_group) {
             2);
 }
 
+TEST_F(berthctl_test, dlq_list_shows_a_groups_dead_letters_and_resend_returns_one_to_it) {
+  auto r = ctl({"dlq", "list", "mourners"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "group 'mourners' has no dead letters\n");
+
+  ASSERT_EQ(ctl({"topic", "create", "t-dlq", "--queues", "1"}).exit_code, 0);
+  for (const char* body : {"first", "second"}) {
+    r = ctl({"send", "--topic", "t-dlq", "--body", body, "--key", std::string("k-") + body});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  // The group gives up on "second" (offset 1): what a consumer's last failed retry does.
+  wire_client c(endpoint_);
+  const auto answer = c.call(wire::code::send_back,
+                             wire::send_back_request{"mourners", "t-dlq", 0, 1,
+                                                     wire::send_back_to_dead_letters, 0});
+  ASSERT_TRUE(answer);
+  ASSERT_EQ(wire::decode_header(*answer, 1u << 20).header.status, wire::status::ok);
+
+  r = ctl({"dlq", "list", "mourners"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto lines = lines_of(r.out);
+  ASSERT_EQ(lines.size(), 2u) << r.out;
+  EXPECT_EQ(lines[0].rfind("OFFSET", 0), 0u) << r.out;
+  EXPECT_NE(lines[1].find("t-dlq"), std::string::npos) << r.out;
+  EXPECT_NE(lines[1].find("second"), std::string::npos) << r.out;
+
+  const auto letters = ctl_json_lines({"dlq", "list", "mourners"});
+  ASSERT_EQ(letters.size(), 1u);
+  const std::string id = letters[0]["id"];
+  EXPECT_EQ(letters[0]["topic"], "%DLQ%mourners");
+  EXPECT_EQ(letters[0]["body"], "second");
+
+  // Resent, it reaches the group's consumers through the retry topic, under its own topic.
+  r = ctl({"dlq", "resend", "mourners", id});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.rfind("resent " + id + " to %RETRY%mourners as ", 0), 0u) << r.out;
+  const auto got = ctl_json_lines({"consume", "--topic", "t-dlq", "--group", "mourners",
+                                   "--from", "latest", "--count", "1", "--timeout", "20s"});
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0]["body"], "second");
+  EXPECT_EQ(got[0]["topic"], "t-dlq");
+  EXPECT_EQ(got[0]["keys"], json::array({"k-second"}));
+
+  // Only dead letters of that group can be resent.
+  const auto first = ctl_json_lines({"message", "find", "--topic", "t-dlq", "--key", "k-first"});
+  ASSERT_EQ(first.size(), 1u);
+  r = ctl({"dlq", "resend", "mourners", first[0]["id"]});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("not a dead letter of group 'mourners'"), std::string::npos) << r.err;
+}
+
 TEST_F(berthctl_test, help_on_every_subcommand) {
   for (const std::vector<std::string>& cmd :
        {std::vector<std::string>{"--help"}, {"topic", "create", "--help"}, {"send", "--help"},
-        {"consume", "--help"}, {"message", "find", "--help"}, {"group", "reset", "--help"}}) {
+        {"consume", "--help"}, {"message", "find", "--help"}, {"group", "reset", "--help"},
+        {"dlq", "list", "--help"}, {"dlq", "resend", "--help"}}) {
     const auto r = ctl(cmd);
     EXPECT_EQ(r.exit_code, 0) << cmd[0];
     EXPECT_NE(r.out.find("Usage"), std::string::npos) << r.out;
