@@ -8,6 +8,7 @@
 #include "pop/pop_key.hpp"
 #include "protocol/store_status.hpp"
 #include "store/message_view.hpp"
+#include "topic/system_topics.hpp"
 
 #include <berth/wire/pop_bodies.hpp>
 #include <berth/wire/properties.hpp>
@@ -234,6 +235,13 @@ void pop_service::serve(const parked_ptr& p) {
       if (out.size() >= p->max_messages) break;
       take(p, {p->group, p->topic, q}, now, out, bytes_left);
     }
+    // Then the group's retry topic: messages resent from its dead letters, or handed back by
+    // its push consumers (SEND_BACK). Not for FIFO pops: retries have no place in a message
+    // group's order.
+    if (!p->fifo && p->queue == wire::any_queue && out.size() < p->max_messages) {
+      std::string retries = topic::retry_topic_of(p->group);
+      if (topics_.find(retries)) take(p, {p->group, std::move(retries), 0}, now, out, bytes_left);
+    }
     if (out.empty() && clock::now() < p->deadline) {
       // Parked while mutex_ is held: an ack or expiry after this wakes it.
       std::lock_guard parked_lock(parked_mutex_);
@@ -268,6 +276,10 @@ void pop_service::serve(const parked_ptr& p) {
     m.attempt = d.attempt;
     m.invisible_until_ms = d.deadline_ms;
     m.message = delivery::to_wire(*d.view, properties);
+    if (topic::is_retry_topic(m.message.topic)) {  // shown under the topic it was sent to
+      m.message.topic = store::property_of(*d.view, wire::properties::retry_topic)
+                            .value_or(m.message.topic);
+    }
     m.message.reconsume_times = d.attempt - 1;
     response.messages.push_back(std::move(m));
   }
@@ -305,7 +317,7 @@ void pop_service::take(const parked_ptr& p, const pop_queue_key& key, int64_t no
   const auto room = [&] { return out.size() < p->max_messages && bytes_left > 0; };
   const auto read_at = [&](uint64_t offset, uint32_t max) -> std::shared_ptr<store::read_result> {
     store::read_query query;
-    query.topic = p->topic;
+    query.topic = std::get<1>(key);
     query.queue_id = queue;
     query.offset = offset;
     query.max_messages = max;
@@ -315,7 +327,7 @@ void pop_service::take(const parked_ptr& p, const pop_queue_key& key, int64_t no
     }
     auto read = store_.read(query);
     if (!read) {
-      logger()->warn("pop: reading '{}' queue {} at {}: {}", p->topic, queue, offset,
+      logger()->warn("pop: reading '{}' queue {} at {}: {}", std::get<1>(key), queue, offset,
                      read.error().message);
       return nullptr;
     }
@@ -408,9 +420,9 @@ uint64_t pop_service::next_nonce() { return nonces_(); }
 
 // ---- ACK, CHANGE_INVISIBLE ---------------------------------------------------------------------
 
-std::optional<receipt> pop_service::verified(std::string_view group, std::string_view topic,
-                                             std::string_view handle,
-                                             const protocol::responder& answer) {
+std::optional<pop_service::verified_receipt> pop_service::verified(
+    std::string_view group, std::string_view topic, std::string_view handle,
+    const protocol::responder& answer) {
   if (auto bad = group::check_group_name(group)) {
     answer.fail(bad->status, bad->message);
     return std::nullopt;
@@ -421,23 +433,24 @@ std::optional<receipt> pop_service::verified(std::string_view group, std::string
     return std::nullopt;
   }
   const receipt r = std::get<receipt>(decoded);
-  if (r.scope != scope_of(group, topic)) {
-    answer.fail(wire::status::invalid_handle,
-                fmt::format("the receipt handle was not given to group '{}' for topic '{}'",
-                            group, topic));
-    return std::nullopt;
-  }
-  return r;
+  if (r.scope == scope_of(group, topic)) return verified_receipt{r, std::string(topic)};
+  std::string retries = topic::retry_topic_of(group);
+  if (r.scope == scope_of(group, retries)) return verified_receipt{r, std::move(retries)};
+  answer.fail(wire::status::invalid_handle,
+              fmt::format("the receipt handle was not given to group '{}' for topic '{}'", group,
+                          topic));
+  return std::nullopt;
 }
 
 void pop_service::ack(const protocol::request& req, const protocol::responder& answer) {
   auto body = wire::decode<wire::ack_request>(req.body, req.header.code);
   if (!body) return answer.fail(body.error().status, body.error().message);
-  const auto r = verified(body->group, body->topic, body->receipt_handle, answer);
-  if (!r) return;
+  const auto v = verified(body->group, body->topic, body->receipt_handle, answer);
+  if (!v) return;
+  const receipt* r = &v->r;
   {
     std::lock_guard lock(mutex_);
-    const pop_queue_key key{std::string(body->group), std::string(body->topic), r->queue};
+    const pop_queue_key key{std::string(body->group), v->topic, r->queue};
     const auto it = states_.find(key);
     const handle_state now =
         it == states_.end() ? handle_state::stale : it->second.check(r->offset, r->nonce);
@@ -456,7 +469,7 @@ void pop_service::ack(const protocol::request& req, const protocol::responder& a
     it->second.finish(r->offset);
     publish_committed(key, it->second);
     ++changes_;
-    if (it->second.fifo()) wake(body->group, body->topic);  // its message group may go on
+    if (it->second.fifo()) wake(body->group, v->topic);  // its message group may go on
   }
   answer.ok();
 }
@@ -465,8 +478,9 @@ void pop_service::change_invisible(const protocol::request& req,
                                    const protocol::responder& answer) {
   auto body = wire::decode<wire::change_invisible_request>(req.body, req.header.code);
   if (!body) return answer.fail(body.error().status, body.error().message);
-  const auto r = verified(body->group, body->topic, body->receipt_handle, answer);
-  if (!r) return;
+  const auto v = verified(body->group, body->topic, body->receipt_handle, answer);
+  if (!v) return;
+  const receipt* r = &v->r;
   if (std::chrono::milliseconds(body->invisible_ms) > settings_.max_invisible) {
     return answer.fail(wire::status::invalid_argument,
                        fmt::format("invisible_ms {}: 0 to {} ms", body->invisible_ms,
@@ -476,7 +490,7 @@ void pop_service::change_invisible(const protocol::request& req,
   int64_t deadline = 0;
   {
     std::lock_guard lock(mutex_);
-    const pop_queue_key key{std::string(body->group), std::string(body->topic), r->queue};
+    const pop_queue_key key{std::string(body->group), v->topic, r->queue};
     const auto it = states_.find(key);
     const handle_state now =
         it == states_.end() ? handle_state::stale : it->second.check(r->offset, r->nonce);
@@ -496,32 +510,42 @@ void pop_service::change_invisible(const protocol::request& req,
     it->second.change_deadline(r->offset, renewed.deadline_ms, renewed.nonce);
     handle = codec_.encode(renewed);
     ++changes_;
-    if (body->invisible_ms == 0) wake(body->group, body->topic);
+    if (body->invisible_ms == 0) wake(body->group, body->topic);  // pops of the topic it shows
   }
   answer.ok(wire::change_invisible_response{handle, deadline});
 }
 
 // ---- parking ---------------------------------------------------------------------------------
 
+void pop_service::unpark_if(std::string_view topic,
+                            const std::function<bool(const parked_ptr&)>& wanted,
+                            std::vector<parked_ptr>& woken) {
+  const auto it = waiting_.find(topic);
+  if (it == waiting_.end()) return;
+  std::erase_if(it->second, [&](const parked_ptr& p) {
+    if (!wanted(p)) return false;
+    p->waiting = false;
+    if (p->timer != 0) scheduler_.cancel(p->timer);
+    p->timer = 0;
+    woken.push_back(p);
+    return true;
+  });
+  if (it->second.empty()) waiting_.erase(it);
+}
+
+void pop_service::serve_soon(std::vector<parked_ptr> woken) {
+  for (parked_ptr& p : woken) {
+    scheduler_.post(owner_, std::chrono::nanoseconds(0), [this, p = std::move(p)] { serve(p); });
+  }
+}
+
 void pop_service::wake(std::string_view group, std::string_view topic) {
   std::vector<parked_ptr> woken;
   {
     std::lock_guard lock(parked_mutex_);
-    const auto it = waiting_.find(topic);
-    if (it == waiting_.end()) return;
-    std::erase_if(it->second, [&](const parked_ptr& p) {
-      if (p->group != group) return false;
-      p->waiting = false;
-      if (p->timer != 0) scheduler_.cancel(p->timer);
-      p->timer = 0;
-      woken.push_back(p);
-      return true;
-    });
-    if (it->second.empty()) waiting_.erase(it);
+    unpark_if(topic, [&](const parked_ptr& p) { return p->group == group; }, woken);
   }
-  for (parked_ptr& p : woken) {
-    scheduler_.post(owner_, std::chrono::nanoseconds(0), [this, p = std::move(p)] { serve(p); });
-  }
+  serve_soon(std::move(woken));
 }
 
 bool pop_service::claim(const parked_ptr& p) {
@@ -545,22 +569,29 @@ void pop_service::arrived(std::string_view topic, uint32_t queue, uint64_t max_o
     if (stopped_) return;
     // Counted only for topics someone pops, so that plain producing costs one lookup.
     if (const auto a = arrivals_.find(topic); a != arrivals_.end()) ++a->second;
-    const auto it = waiting_.find(topic);
-    if (it == waiting_.end()) return;
-    std::erase_if(it->second, [&](const parked_ptr& p) {
-      if (p->queue != wire::any_queue && static_cast<uint32_t>(p->queue) != queue) return false;
-      p->waiting = false;
-      if (p->timer != 0) scheduler_.cancel(p->timer);
-      p->timer = 0;
-      woken.push_back(p);
-      return true;
-    });
-    if (it->second.empty()) waiting_.erase(it);
+    unpark_if(
+        topic,
+        [&](const parked_ptr& p) {
+          return p->queue == wire::any_queue || static_cast<uint32_t>(p->queue) == queue;
+        },
+        woken);
+    // A group's retry topic grew: its pops of any topic may hand the retry out (serve()).
+    if (topic::is_retry_topic(topic)) {
+      const std::string_view group = topic.substr(topic::retry_prefix.size());
+      std::vector<std::string> topics;
+      for (const auto& [t, list] : waiting_) topics.push_back(t);
+      for (const std::string& t : topics) {
+        unpark_if(
+            t,
+            [&](const parked_ptr& p) {
+              return p->group == group && !p->fifo && p->queue == wire::any_queue;
+            },
+            woken);
+      }
+    }
   }
   // Off the store's thread: the listener must not call into the store.
-  for (parked_ptr& p : woken) {
-    scheduler_.post(owner_, std::chrono::nanoseconds(0), [this, p = std::move(p)] { serve(p); });
-  }
+  serve_soon(std::move(woken));
 }
 
 size_t pop_service::parked_count() const {

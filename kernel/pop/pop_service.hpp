@@ -31,6 +31,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -106,12 +107,23 @@ class pop_service {
                 int64_t now_ms, std::vector<handed_out>& out, uint64_t& bytes_left);
   // Under mutex_: the group's committed offset follows the state.
   void publish_committed(const pop_queue_key& key, const pop_queue_state& state);
-  // A verified receipt for (group, topic), or the refusal already answered.
-  std::optional<receipt> verified(std::string_view group, std::string_view topic,
-                                  std::string_view handle, const protocol::responder& answer);
+  // A verified receipt for (group, topic), or the refusal already answered. The handle may
+  // also be one for the group's retry topic (a pop of `topic` hands out its retries too).
+  struct verified_receipt {
+    receipt r;
+    std::string topic;  // the topic the handle's queue belongs to
+  };
+  std::optional<verified_receipt> verified(std::string_view group, std::string_view topic,
+                                           std::string_view handle,
+                                           const protocol::responder& answer);
 
   // Parked pops of (group, topic) are served again (something became ready).
   void wake(std::string_view group, std::string_view topic);
+  // Take the parked pops of `topic` that `wanted` picks out of waiting_ (parked_mutex_ held).
+  void unpark_if(std::string_view topic, const std::function<bool(const parked_ptr&)>& wanted,
+                 std::vector<parked_ptr>& woken);
+  // Serve each on the scheduler (never on the caller's thread: the store's, or a lock's).
+  void serve_soon(std::vector<parked_ptr> woken);
   bool claim(const parked_ptr& p);
   void schedule_sweep();
   void sweep();

@@ -21,6 +21,7 @@ using pop_test = messaging_test;
 
 // A popped message, owning what the test looks at.
 struct popped {
+  std::string topic;
   std::string handle;
   uint32_t attempt = 0;
   uint32_t queue = 0;
@@ -74,6 +75,7 @@ std::vector<popped> pop(wire_client& c, std::string_view topic, const pop_option
   }
   for (const wire::popped_message& m : body->messages) {
     popped p;
+    p.topic = m.message.topic;
     p.handle = m.receipt_handle;
     p.attempt = m.attempt;
     p.queue = m.message.queue_id;
@@ -131,6 +133,42 @@ TEST_F(pop_test, acked_messages_are_not_delivered_again) {
   EXPECT_EQ(committed(c, "orders", 0), 3u);
   std::this_thread::sleep_for(1500ms);  // past the invisible time
   EXPECT_TRUE(pop(c, "orders", {.hold_ms = 300}).empty());
+}
+
+TEST_F(pop_test, a_pop_hands_out_the_groups_retries_under_their_own_topic) {
+  wire_client c(endpoint);
+  create_topic(c, "orders", 1);
+  send(c, "orders", 0, "fresh");
+  pull_visible(c, "orders", 0, 1);
+  const auto first = pop(c, "orders", {.hold_ms = 3000});
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_EQ(ack(c, "orders", first[0].handle), wire::status::ok);
+
+  // A parked pop wakes when the group's retry topic gets a message (what berthctl dlq resend
+  // and a push consumer's SEND_BACK put there).
+  const auto parked_at = std::chrono::steady_clock::now();
+  auto later = std::async(std::launch::async, [&] {
+    wire_client other(endpoint);
+    return pop(other, "orders", {.hold_ms = 20000});
+  });
+  std::this_thread::sleep_for(300ms);
+  create_topic(c, "%RETRY%poppers", 1);
+  wire::message m;
+  m.topic = "%RETRY%poppers";
+  m.queue_id = 0;
+  m.body = bytes_of("again");
+  m.properties = {{wire::properties::retry_topic, "orders"}};
+  expect_ok(c.call(wire::code::send, m));
+  const auto got = later.get();
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_LT(std::chrono::steady_clock::now() - parked_at, 15s) << "woken, not timed out";
+  EXPECT_EQ(got[0].body, "again");
+  EXPECT_EQ(got[0].topic, "orders") << "shown under the topic it was sent to";
+  EXPECT_EQ(got[0].attempt, 1u);
+  EXPECT_EQ(ack(c, "orders", got[0].handle), wire::status::ok) << "acked by its own topic";
+  EXPECT_EQ(ack(c, "orders", got[0].handle), wire::status::already_acked);
+  EXPECT_EQ(committed(c, "%RETRY%poppers", 0), 1u);
+  EXPECT_EQ(committed(c, "orders", 0), 1u);
 }
 
 TEST_F(pop_test, an_unacked_message_comes_back_with_attempt_two_and_a_new_handle) {
