@@ -81,6 +81,26 @@ SEEDS = {
     'group_changed_push': frame(PUSH, 100, string('g1') + string('orders'), request_id=0),
     'offsets_reset_push': frame(PUSH, 102, string('g1') + string('orders'), request_id=0),
     'reply_push': frame(PUSH, 101, stored(11, b'{"ok":true}'), request_id=0),
+    'send_back_request': frame(REQUEST, 16, string('g1') + string('%RETRY%g1') + u32(0) +
+                               u64(42) + i32(-1) + u32(3)),
+    'send_back_response': frame(RESPONSE, 16, boolean(False) +
+                                string('7F00000100002A9F0000000000001000') + u32(2) +
+                                i64(1700000030000)),
+    'end_transaction_request': frame(REQUEST, 17, string('tx-producers') + string('0A0B0C0D') +
+                                     u64(12) + u8(2) + boolean(True)),
+    'producer_register_request': frame(REQUEST, 18, string('client-1') + string('tx-producers')),
+    'check_transaction_push': frame(PUSH, 103, string('0A0B0C0D') + u64(12) + stored(12, b'half'),
+                                    request_id=0),
+    'pop_request': frame(REQUEST, 60, string('g1') + string('orders') + i32(-1) + u32(16) +
+                         u32(30000) + u32(5000) + u8(0) + text('TagA || TagB') + boolean(True) +
+                         u32(5)),
+    'pop_response': frame(RESPONSE, 60, items([
+        string('handle-0') + u32(1) + i64(1700000000000) + stored(3, b'three'),
+        string('handle-1') + u32(3) + i64(1700000001000) + stored(4, b'')])),
+    'ack_request': frame(REQUEST, 61, string('g1') + string('orders') + string('handle-0')),
+    'change_invisible_request': frame(REQUEST, 62, string('g1') + string('orders') +
+                                      string('handle-0') + u32(60000)),
+    'change_invisible_response': frame(RESPONSE, 62, string('handle-2') + i64(1700000060000)),
 }
 
 out = pathlib.Path(__file__).resolve().parent / 'corpus' / 'wire'

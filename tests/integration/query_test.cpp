@@ -15,6 +15,7 @@ TEST_F(query_test, a_message_is_found_by_id_key_and_position) {
   send(c, "orders", 0, "first", "TagA", "order-1");
   const wire::send_result second = send(c, "orders", 1, "second", "TagB", "order-2 vip");
   const std::string id(second.message_id);
+  (void)pull_visible(c, "orders", 0, 1);  // both queues: MESSAGE_AT reads queue 0 below
   (void)pull_visible(c, "orders", 1, 1);
 
   const auto by_id = c.call(wire::code::message_by_id, wire::message_by_id_request{id});
