@@ -41,6 +41,8 @@ void group_service::add_handlers(protocol::router& routes) {
   routes.add(wire::code::group_list, bind(&group_service::group_list));
   routes.add(wire::code::group_describe, bind(&group_service::group_describe));
   routes.add(wire::code::group_reset, bind(&group_service::group_reset));
+  routes.add(wire::code::lock_queues, bind(&group_service::lock_queues));
+  routes.add(wire::code::unlock_queues, bind(&group_service::unlock_queues));
 }
 
 void group_service::heartbeat(const protocol::request& req, const protocol::responder& answer) {
@@ -125,6 +127,7 @@ void group_service::query_assignment(const protocol::request& req,
 }
 
 void group_service::disconnected(const protocol::connection_ptr& gone) {
+  locks_.disconnected(gone);
   const auto changed = registry_.disconnected(gone);
   if (changed.empty()) return;
   for (const group_topic& gt : changed) {

@@ -2,7 +2,8 @@
 // member owns (QUERY_ASSIGNMENT), what the group has consumed (COMMIT_OFFSET, QUERY_OFFSET) and
 // the administrator's view (GROUP_LIST, GROUP_DESCRIBE, GROUP_RESET). When a group's members
 // change, every member is told with a GROUP_CHANGED push and fetches its assignment again;
-// after a reset, an OFFSETS_RESET push makes them continue from the new offsets.
+// after a reset, an OFFSETS_RESET push makes them continue from the new offsets. Ordered
+// consumers hold the queues they process (LOCK_QUEUES, UNLOCK_QUEUES; queue_locks.hpp).
 //
 // A group exists while it has live members or committed offsets. Consumers create it by
 // using it (a heartbeat, a commit, a pull): RocketMQ's default of auto-created subscription
@@ -10,6 +11,7 @@
 #pragma once
 
 #include "group/group_registry.hpp"
+#include "group/queue_locks.hpp"
 #include "group/request_checks.hpp"
 #include "offset/offset_table.hpp"
 #include "protocol/router.hpp"
@@ -54,6 +56,10 @@ class group_service {
   void commit_offset(const protocol::request& req, const protocol::responder& answer);
   void query_offset(const protocol::request& req, const protocol::responder& answer);
 
+  // lock_handlers.cpp
+  void lock_queues(const protocol::request& req, const protocol::responder& answer);
+  void unlock_queues(const protocol::request& req, const protocol::responder& answer);
+
   // group_admin.cpp
   void group_list(const protocol::request& req, const protocol::responder& answer);
   void group_describe(const protocol::request& req, const protocol::responder& answer);
@@ -67,6 +73,7 @@ class group_service {
   offset::offset_table& offsets_;
   group_settings settings_;
   group_registry registry_;
+  queue_locks locks_;
 };
 
 // Answer `answer` with the refusal; for std::visit-free use at the top of handlers.

@@ -5,6 +5,7 @@
 #include "listener_pool.hpp"
 
 #include <berth/wire/properties.hpp>
+#include <berth/wire/lock_bodies.hpp>
 #include <berth/wire/retry_bodies.hpp>
 
 #include <algorithm>
@@ -25,6 +26,12 @@ namespace {
 constexpr uint32_t pull_max_bytes = 8u << 20;
 constexpr std::chrono::milliseconds retry_after_failure = 1000ms;
 constexpr std::chrono::milliseconds retry_after_disconnect = 100ms;
+// Ordered mode: queue locks are renewed this often (the broker's lease is 60 s) and trusted
+// this long after the last renewal (RocketMQ's client figures); a refused lock is asked again
+// after lock_retry.
+constexpr std::chrono::milliseconds lock_renewal = 20s;
+constexpr std::chrono::milliseconds lock_trusted_for = 30s;
+constexpr std::chrono::milliseconds lock_retry = 1s;
 
 error moved_from() {
   return error{errc::closed, wire::status::ok, "the push consumer was moved from"};
@@ -74,6 +81,11 @@ struct process_queue {
   std::set<uint64_t> outstanding;                         // pulled, not yet processed successfully
   std::deque<std::shared_ptr<received_message>> backlog;  // ordered mode: in offset order
   bool in_service = false;  // ordered mode: the backlog's front is at the listener
+  // Ordered clustering mode: the broker's lock on the queue (pulled and served only while held).
+  bool locked = false;
+  std::chrono::steady_clock::time_point lock_renewed;
+  bool given_away = false;  // dropped by a rebalance (not replaced by an offsets reset)
+  bool init_requested = false;  // where to start was asked for (after the first lock)
   std::optional<uint64_t> committed;
   bool committing = false;
 
@@ -90,6 +102,7 @@ struct subscription_state {
   bool retries = false;  // the group's retry topic, subscribed by the consumer itself
   std::map<uint32_t, queue_ptr> queues;
   uint64_t rebalance_seq = 0;  // answers to older QUERY_ASSIGNMENTs are ignored
+  bool lock_retry_pending = false;
 };
 
 }  // namespace
@@ -172,6 +185,7 @@ class push_consumer::impl {
       every(options_.heartbeat_interval, [this] { heartbeat(nullptr); });
       every(options_.rebalance_interval, [this] { rebalance_all(); });
       if (clustering()) every(options_.commit_interval, [this] { commit_all(); });
+      if (uses_locks()) every(lock_renewal, [this] { lock_all(); });
     });
     return success();
   }
@@ -212,6 +226,8 @@ class push_consumer::impl {
   bool clustering() const noexcept { return options_.model == consume_model::clustering; }
   // Failures go back to the broker; ordered queues keep theirs (one at a time, in order).
   bool sends_back() const noexcept { return clustering() && !options_.ordered; }
+  // Ordered members of a group process only the queues the broker lets them hold.
+  bool uses_locks() const noexcept { return clustering() && options_.ordered; }
 
   // Clustering members read the group's retry topic, where the broker returns failed messages.
   void subscribe_to_retries() {
@@ -305,8 +321,10 @@ class push_consumer::impl {
       old->backlog.clear();
       auto pq = std::make_shared<process_queue>(sub.topic, id, sub.expression, sub.retries);
       old = pq;
+      pq->init_requested = true;
       init(pq);
     }
+    if (uses_locks()) lock(sub);
   }
 
   void rebalance_all() {
@@ -367,11 +385,12 @@ class push_consumer::impl {
       if (b != bounds.end()) {
         begin(pq, options_.from == consume_from::earliest ? b->second.min_offset
                                                           : b->second.max_offset);
-      } else {
+      } else if (!uses_locks()) {
         init(pq);
-      }
+      }  // ordered: once locked, when the previous owner has committed its last progress
     }
     publish_owned();
+    if (uses_locks()) lock(sub);
   }
 
   void publish_owned() {
@@ -388,10 +407,84 @@ class push_consumer::impl {
   }
 
   // A queue given away: stop pulling, commit what was processed, forget the rest.
+  // Ordered: the message at the listener finishes first (consumed() then commits and unlocks),
+  // so that the queue's new owner starts after it.
   void drop(const queue_ptr& pq) {
     pq->dropped = true;
-    if (clustering()) commit(pq, true, nullptr);
+    pq->given_away = true;
     pq->backlog.clear();
+    if (!clustering() || (uses_locks() && pq->in_service)) return;
+    commit(pq, true, uses_locks() ? std::function<void()>([this, pq] { unlock(pq); }) : nullptr);
+  }
+
+  // ---- queue locks (ordered clustering) --------------------------------------------------
+
+  void lock_all() {
+    for (subscription_state& s : subs_) lock(s);
+  }
+
+  // LOCK_QUEUES for every queue of the subscription: take or renew. Queues held now are pulled
+  // and served; refused ones (still held by their previous owner) are asked again shortly.
+  void lock(subscription_state& sub) {
+    if (stopping_ || sub.queues.empty()) return;
+    wire::queue_lock_request req;
+    req.group = options_.group;
+    req.topic = sub.topic;
+    req.client_id = options_.client_id;
+    for (const auto& [id, pq] : sub.queues) req.queue_ids.push_back(id);
+    conn_->async_call(
+        wire::code::lock_queues, req, options_.request_timeout, [this, &sub](result<frame> r) {
+          if (stopping_) return;
+          std::set<uint32_t> ids;
+          bool refused = true;  // until the broker's answer says otherwise
+          if (!r) {
+            report(r.error());
+          } else if (auto held = internal::decode_response<wire::queue_lock_response>(r.value())) {
+            ids.insert(held.value().queue_ids.begin(), held.value().queue_ids.end());
+            refused = false;
+          }
+          for (auto& [id, pq] : sub.queues) {
+            if (ids.count(id) == 0) {
+              refused = true;
+              continue;
+            }
+            const bool was_locked = pq->locked;
+            pq->locked = true;
+            pq->lock_renewed = std::chrono::steady_clock::now();
+            if (!pq->init_requested) {
+              pq->init_requested = true;
+              init(pq);
+            } else if (!was_locked) {
+              pull(pq);
+              serve(pq);
+            }
+          }
+          if (refused && !sub.lock_retry_pending) {
+            sub.lock_retry_pending = true;
+            conn_->post_after(lock_retry, [this, &sub] {
+              sub.lock_retry_pending = false;
+              lock(sub);
+            });
+          }
+        });
+  }
+
+  void unlock(const queue_ptr& pq) {
+    if (stopping_) return;  // closing the connection lets go of every lock
+    for (const subscription_state& s : subs_) {
+      if (s.topic == pq->topic && s.queues.count(pq->queue_id) != 0) return;  // ours again
+    }
+    conn_->async_call(
+        wire::code::unlock_queues,
+        wire::queue_lock_request{options_.group, pq->topic, options_.client_id, {pq->queue_id}},
+        options_.request_timeout, [this](result<frame> r) {
+          if (!r) report(r.error());
+        });
+  }
+
+  bool lock_trusted(const process_queue& pq) const {
+    return !uses_locks() ||
+           (pq.locked && std::chrono::steady_clock::now() - pq.lock_renewed < lock_trusted_for);
   }
 
   // ---- where a queue starts --------------------------------------------------------------
@@ -453,7 +546,7 @@ class push_consumer::impl {
   // ---- pulling ---------------------------------------------------------------------------
 
   void pull(const queue_ptr& pq) {
-    if (pq->dropped || stopping_ || pq->pulling || !pq->started) return;
+    if (pq->dropped || stopping_ || pq->pulling || !pq->started || !lock_trusted(*pq)) return;
     if (pq->outstanding.size() >= options_.max_cached_messages) {
       pq->paused = true;
       return;
@@ -526,19 +619,20 @@ class push_consumer::impl {
 
   // Ordered mode: one message of the queue at the listener at a time.
   void serve(const queue_ptr& pq) {
-    if (pq->in_service || pq->backlog.empty() || stopping_) return;
+    if (pq->in_service || pq->backlog.empty() || stopping_ || !lock_trusted(*pq)) return;
     pq->in_service = true;
     submit(pq, pq->backlog.front());
   }
 
   void submit(const queue_ptr& pq, std::shared_ptr<received_message> msg) {
     pool_->submit([this, pq, msg = std::move(msg)] {
-      if (pq->dropped) return;
-      consume_result result = consume_result::retry_later;
-      try {
-        result = listener_(*msg);
-      } catch (...) {
-        result = consume_result::retry_later;
+      consume_result result = consume_result::retry_later;  // not processed
+      if (!pq->dropped) {
+        try {
+          result = listener_(*msg);
+        } catch (...) {
+          result = consume_result::retry_later;
+        }
       }
       (void)conn_->post([this, pq, msg, result] { consumed(pq, msg, result); });
     });
@@ -546,7 +640,15 @@ class push_consumer::impl {
 
   void consumed(const queue_ptr& pq, const std::shared_ptr<received_message>& msg,
                 consume_result result) {
-    if (pq->dropped) return;
+    if (pq->dropped) {
+      // Ordered and given away while at the listener: now the next owner may begin.
+      if (uses_locks() && pq->given_away && pq->in_service) {
+        pq->in_service = false;
+        if (result == consume_result::success) pq->outstanding.erase(msg->queue_offset);
+        commit(pq, true, [this, pq] { unlock(pq); });
+      }
+      return;
+    }
     if (result == consume_result::success) {
       pq->outstanding.erase(msg->queue_offset);
       if (options_.ordered) {

@@ -246,6 +246,73 @@ TEST(client_push_consumer, ordered_mode_processes_each_queue_in_offset_order_one
   }
 }
 
+TEST(client_push_consumer, ordered_queues_change_hands_without_overlap_or_repeats) {
+  client_broker broker;
+  create_topic(broker.endpoint(), "handover", 4);
+  client::producer p = started_producer(broker.endpoint());
+  const std::vector<std::string> keys{"k1", "k2", "k3", "k4", "k5", "k6", "k7", "k8"};
+  constexpr int per_key = 40;
+  for (int i = 0; i < per_key; ++i) {
+    for (const std::string& k : keys) {
+      message m("handover", k + ":" + std::to_string(i));
+      m.sharding_key = k;
+      BERTH_ASSERT_OK(p.send(m));
+    }
+  }
+  // One tally over all members: a queue processed by two at once, or a message processed
+  // again (the next owner starting before the last one committed), shows here.
+  std::mutex mutex;
+  std::map<std::string, std::vector<int>> order;
+  std::map<uint32_t, int> busy;
+  int overlaps = 0, total = 0;
+  std::set<std::string> who_worked;
+  auto listener = [&](const std::string& who) {
+    return [&, who](const client::received_message& m) {
+      {
+        std::lock_guard lock(mutex);
+        if (busy[m.queue_id]++ != 0) ++overlaps;
+        who_worked.insert(who);
+      }
+      std::this_thread::sleep_for(15ms);  // slow enough for members to join midway
+      std::lock_guard lock(mutex);
+      --busy[m.queue_id];
+      const auto colon = m.body.find(':');
+      order[m.body.substr(0, colon)].push_back(std::stoi(m.body.substr(colon + 1)));
+      ++total;
+      return consume_result::success;
+    };
+  };
+  const auto processed = [&] {
+    std::lock_guard lock(mutex);
+    return total;
+  };
+  auto o = consumer_options(broker.endpoint(), "handlers");
+  o.ordered = true;
+  o.threads = 4;
+  o.pull_batch = 4;
+  std::vector<std::unique_ptr<client::push_consumer>> members;
+  for (const std::string who : {"a", "b", "c"}) {
+    members.push_back(std::make_unique<client::push_consumer>(o));
+    BERTH_ASSERT_OK(members.back()->subscribe("handover"));
+    members.back()->on_message(listener(who));
+    BERTH_ASSERT_OK(members.back()->start());
+    const int before = processed();
+    ASSERT_TRUE(eventually([&] { return processed() >= before + 40; }, 20s));
+  }
+  ASSERT_TRUE(eventually([&] { return processed() >= per_key * static_cast<int>(keys.size()); },
+                         60s));
+  for (auto& m : members) m->shutdown();
+  std::lock_guard lock(mutex);
+  EXPECT_EQ(overlaps, 0);
+  EXPECT_EQ(total, per_key * static_cast<int>(keys.size())) << "nothing processed twice";
+  EXPECT_GE(who_worked.size(), 2u) << "queues did change hands";
+  for (const std::string& k : keys) {
+    std::vector<int> expected(per_key);
+    for (int i = 0; i < per_key; ++i) expected[static_cast<size_t>(i)] = i;
+    EXPECT_EQ(order[k], expected) << k;
+  }
+}
+
 TEST(client_push_consumer, offsets_survive_a_broker_restart) {
   broker_settings s;
   s.port = free_port();

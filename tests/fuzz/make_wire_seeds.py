@@ -100,6 +100,11 @@ SEEDS = {
     'ack_request': frame(REQUEST, 61, string('g1') + string('orders') + string('handle-0')),
     'change_invisible_request': frame(REQUEST, 62, string('g1') + string('orders') +
                                       string('handle-0') + u32(60000)),
+    'lock_queues_request': frame(REQUEST, 33, string('g1') + string('orders') +
+                                 string('client-1') + items([u32(0), u32(2)])),
+    'lock_queues_response': frame(RESPONSE, 33, items([u32(2)])),
+    'unlock_queues_request': frame(REQUEST, 34, string('g1') + string('orders') +
+                                   string('client-1') + items([u32(0)])),
     'change_invisible_response': frame(RESPONSE, 62, string('handle-2') + i64(1700000060000)),
 }
 

@@ -1,7 +1,10 @@
 // Consumer groups against a real berthd: heartbeats make members, QUERY_ASSIGNMENT splits the
 // queues among them, GROUP_CHANGED tells members when one joins or leaves, GROUP_DESCRIBE shows
-// offsets and lag, GROUP_RESET moves them (earliest, latest, by time) and tells live members.
+// offsets and lag, GROUP_RESET moves them (earliest, latest, by time) and tells live members;
+// LOCK_QUEUES gives each queue one holder until it unlocks or its connection closes.
 #include "messaging_fixture.hpp"
+
+#include <berth/wire/lock_bodies.hpp>
 
 namespace berth::test {
 namespace {
@@ -87,6 +90,42 @@ TEST_F(group_test, broadcasting_members_each_get_every_queue) {
   ASSERT_TRUE(refused);
   EXPECT_EQ(header_of(*refused).status, wire::status::invalid_argument);
   EXPECT_NE(error_text(*refused).find("broadcasting"), std::string::npos) << error_text(*refused);
+}
+
+// The queues LOCK_QUEUES says `client` holds now, or the refusal's status.
+std::variant<std::vector<uint32_t>, wire::status> lock(wire_client& c, std::string_view client,
+                                                       std::vector<uint32_t> queues,
+                                                       std::string_view topic = "jobs") {
+  const auto answer = c.call(wire::code::lock_queues,
+                             wire::queue_lock_request{"workers", topic, client, std::move(queues)});
+  if (!answer) return wire::status::internal;
+  if (header_of(*answer).status != wire::status::ok) return header_of(*answer).status;
+  return body_of<wire::queue_lock_response>(*answer)->queue_ids;
+}
+using held = std::vector<uint32_t>;
+
+TEST_F(group_test, a_locked_queue_has_one_holder_until_it_lets_go) {
+  wire_client a(endpoint);
+  create_topic(a, "jobs", 4);
+  {
+    wire_client b(endpoint);
+    EXPECT_EQ(lock(b, "b", {0, 1}), (std::variant<held, wire::status>(held{0, 1})));
+    EXPECT_EQ(lock(a, "a", {0, 1, 2}), (std::variant<held, wire::status>(held{2})));
+    expect_ok(b.call(wire::code::unlock_queues, wire::queue_lock_request{"workers", "jobs", "b", {0}}));
+    EXPECT_EQ(lock(a, "a", {0, 1, 2}), (std::variant<held, wire::status>(held{0, 2})));
+  }  // b's connection closes: its lock on queue 1 goes with it
+  // The broker sees the close shortly after.
+  bool taken = false;
+  for (int i = 0; i < 100 && !taken; ++i) {
+    taken = lock(a, "a", {1}) == std::variant<held, wire::status>(held{1});
+    if (!taken) std::this_thread::sleep_for(50ms);
+  }
+  EXPECT_TRUE(taken) << "queue 1 is free once b's connection is gone";
+
+  EXPECT_EQ(lock(a, "a", {4}), (std::variant<held, wire::status>(wire::status::no_queue)));
+  EXPECT_EQ(lock(a, "a", {0}, "nowhere"),
+            (std::variant<held, wire::status>(wire::status::no_topic)));
+  EXPECT_EQ(lock(a, "", {0}), (std::variant<held, wire::status>(wire::status::invalid_argument)));
 }
 
 TEST_F(group_test, unknown_topics_and_groups_are_refused_not_hung) {

@@ -100,7 +100,7 @@ TEST(WireBodies, EveryBodyRoundTripsInAFrame) {
       ++checked;
     });
   }
-  EXPECT_EQ(checked, 25u + 25u + 29u + 29u + 4u);  // requests, ok, error, version, pushes
+  EXPECT_EQ(checked, 27u + 27u + 31u + 31u + 4u);  // requests, ok, error, version, pushes
 }
 
 template <class T>

@@ -6,6 +6,7 @@
 #include <berth/wire/transaction_bodies.hpp>
 #include <berth/wire/pop_bodies.hpp>
 #include <berth/wire/retry_bodies.hpp>
+#include <berth/wire/lock_bodies.hpp>
 
 #include <array>
 #include <cstdint>
@@ -230,6 +231,14 @@ inline send_back_request sample() {
 template <>
 inline send_back_response sample() {
   return {false, "0A0B0C0D", 2, 1700000030000};
+}
+template <>
+inline queue_lock_request sample() {
+  return {"g1", "orders", "client-1", {0, 2, 3}};
+}
+template <>
+inline queue_lock_response sample() {
+  return {{0, 3}};
 }
 
 // Every frame header version 1 defines a body for.

@@ -9,6 +9,7 @@
 #include <berth/wire/transaction_bodies.hpp>
 #include <berth/wire/pop_bodies.hpp>
 #include <berth/wire/retry_bodies.hpp>
+#include <berth/wire/lock_bodies.hpp>
 
 #include <type_traits>
 
@@ -42,6 +43,8 @@ bool visit_request_type(wire::code c, F&& f) {
     case code::ack: f(std::type_identity<ack_request>{}); return true;
     case code::change_invisible: f(std::type_identity<change_invisible_request>{}); return true;
     case code::send_back: f(std::type_identity<send_back_request>{}); return true;
+    case code::lock_queues:
+    case code::unlock_queues: f(std::type_identity<queue_lock_request>{}); return true;
     case code::group_changed:
     case code::reply:
     case code::offsets_reset:
@@ -72,12 +75,14 @@ bool visit_response_type(wire::code c, F&& f) {
     case code::pop: f(std::type_identity<pop_response>{}); return true;
     case code::change_invisible: f(std::type_identity<change_invisible_response>{}); return true;
     case code::send_back: f(std::type_identity<send_back_response>{}); return true;
+    case code::lock_queues: f(std::type_identity<queue_lock_response>{}); return true;
     case code::ack:
     case code::heartbeat:
     case code::commit_offset:
     case code::topic_create:
     case code::topic_delete:
     case code::end_transaction:
+    case code::unlock_queues:
     case code::producer_register: f(std::type_identity<empty_body>{}); return true;
     case code::group_changed:
     case code::reply:

@@ -34,6 +34,8 @@ enum class code : uint16_t {
   group_list = 30,
   group_describe = 31,
   group_reset = 32,
+  lock_queues = 33,
+  unlock_queues = 34,
   message_by_id = 40,
   message_by_key = 41,
   message_at = 42,
@@ -87,7 +89,7 @@ inline constexpr std::array all_codes{
     code::message_by_key, code::message_at,     code::send_reply,     code::pop,
     code::ack,            code::change_invisible, code::group_changed,  code::reply,
     code::offsets_reset,  code::end_transaction, code::producer_register,
-    code::check_transaction, code::send_back,
+    code::check_transaction, code::send_back, code::lock_queues, code::unlock_queues,
 };
 
 inline constexpr std::array all_statuses{
@@ -142,6 +144,8 @@ inline constexpr std::array all_statuses{
     case code::group_list: return "GROUP_LIST";
     case code::group_describe: return "GROUP_DESCRIBE";
     case code::group_reset: return "GROUP_RESET";
+    case code::lock_queues: return "LOCK_QUEUES";
+    case code::unlock_queues: return "UNLOCK_QUEUES";
     case code::message_by_id: return "MESSAGE_BY_ID";
     case code::message_by_key: return "MESSAGE_BY_KEY";
     case code::message_at: return "MESSAGE_AT";

@@ -11,6 +11,7 @@
 //   transaction_bodies.hpp  END_TRANSACTION, PRODUCER_REGISTER, CHECK_TRANSACTION
 //   pop_bodies.hpp  POP, ACK and CHANGE_INVISIBLE
 //   retry_bodies.hpp  SEND_BACK
+//   lock_bodies.hpp  LOCK_QUEUES, UNLOCK_QUEUES
 //   body_types.hpp  the body type for a frame header
 #pragma once
 
@@ -24,6 +25,7 @@
 #include <berth/wire/message.hpp>
 #include <berth/wire/pop_bodies.hpp>
 #include <berth/wire/retry_bodies.hpp>
+#include <berth/wire/lock_bodies.hpp>
 #include <berth/wire/properties.hpp>
 #include <berth/wire/reader.hpp>
 #include <berth/wire/records.hpp>
