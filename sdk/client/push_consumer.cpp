@@ -660,6 +660,10 @@ class push_consumer::impl {
       return;
     }
     if (sends_back()) return send_back(pq, msg);
+    if (uses_locks() && options_.max_reconsume != 0 &&
+        msg->reconsume_times >= options_.max_reconsume) {
+      return send_back(pq, msg, wire::send_back_to_dead_letters);
+    }
     retry_here(pq, msg);
   }
 
@@ -670,30 +674,35 @@ class push_consumer::impl {
 
   // The broker takes the message back (a retry later, or the dead letters): this queue is done
   // with it. If the broker cannot, the consumer retries it itself.
-  void send_back(const queue_ptr& pq, const std::shared_ptr<received_message>& msg) {
+  // `delay_level` send_back_to_dead_letters: an ordered queue gives up on the message and goes
+  // on (its retries were local).
+  void send_back(const queue_ptr& pq, const std::shared_ptr<received_message>& msg,
+                 std::optional<int32_t> delay_level = std::nullopt) {
     wire::send_back_request req;
     req.group = options_.group;
     req.topic = pq->topic;  // where it was read: the retry topic for a retry
     req.queue_id = pq->queue_id;
     req.queue_offset = msg->queue_offset;
-    req.delay_level = options_.retry_delay_level;
+    req.delay_level = delay_level.value_or(options_.retry_delay_level);
     req.max_reconsume = options_.max_reconsume;
     conn_->async_call(wire::code::send_back, req, options_.request_timeout,
                       [this, pq, msg](result<frame> r) {
-                        if (pq->dropped) return;
                         if (!r) {
                           report(r.error());
+                          if (pq->dropped) return consumed(pq, msg, consume_result::retry_later);
                           return retry_here(pq, msg);
                         }
-                        pq->outstanding.erase(msg->queue_offset);
-                        if (pq->paused) pull(pq);
+                        consumed(pq, msg, consume_result::success);  // the broker has it now
                       });
   }
 
   void retry_here(const queue_ptr& pq, const std::shared_ptr<received_message>& msg) {
     ++msg->reconsume_times;
     conn_->post_after(options_.retry_delay, [this, pq, msg] {
-      if (!pq->dropped && !stopping_) submit(pq, msg);
+      if (stopping_) return;
+      // A queue given away meanwhile: consumed() lets its next owner begin.
+      if (pq->dropped) return consumed(pq, msg, consume_result::retry_later);
+      submit(pq, msg);
     });
   }
 

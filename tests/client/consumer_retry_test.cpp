@@ -1,7 +1,7 @@
 // A push consumer's retry_later against a real berthd: the message goes back to the broker
 // (SEND_BACK) and returns through the group's retry topic after the backoff, under its own
 // topic with reconsume_times counting; after max_reconsume retries it is a dead letter; a retry
-// waiting in the broker survives a restart.
+// waiting in the broker survives a restart; an ordered queue retries in place, then gives up.
 #include "client_fixture.hpp"
 #include "client_helpers.hpp"
 #include "read_back.hpp"
@@ -152,6 +152,32 @@ TEST(client_consumer_retry, after_max_reconsume_retries_the_message_is_a_dead_le
   std::this_thread::sleep_for(2500ms);  // a fourth delivery would come after 1 s
   EXPECT_EQ(seen.of("d0").size(), 3u);
   EXPECT_EQ(seen.of("d1").size(), 1u);
+}
+
+TEST(client_consumer_retry, an_ordered_queue_gives_up_after_max_reconsume_and_goes_on) {
+  client_broker broker;
+  create_topic(broker.endpoint(), "in-order", 1);
+  deliveries seen;
+  auto o = consumer_options(broker.endpoint(), "orderly");
+  o.ordered = true;
+  o.retry_delay = 100ms;  // ordered retries stay in the consumer
+  o.max_reconsume = 2;
+  client::push_consumer c(o);
+  BERTH_ASSERT_OK(c.subscribe("in-order"));
+  c.on_message(seen.listener({"o1"}));
+  BERTH_ASSERT_OK(c.start());
+  client::producer p = started_producer(broker.endpoint());
+  send_all(p, "in-order", "o", 3);
+  ASSERT_TRUE(eventually([&] { return seen.of("o2").size() == 1; }, 15s));
+  const auto o1 = seen.of("o1");
+  ASSERT_EQ(o1.size(), 3u) << "the first delivery and two local retries";
+  EXPECT_EQ(o1[2].reconsume_times, 2u);
+  EXPECT_GT(seen.of("o2")[0].at, o1[2].at) << "o2 waited for o1 to be given up";
+  client::pull_consumer reader = started_reader(broker.endpoint(), "inspector");
+  auto dead = read_queue(reader, "%DLQ%orderly", 0, 0, 1);
+  BERTH_ASSERT_OK(dead);
+  ASSERT_EQ(dead.value().size(), 1u);
+  EXPECT_EQ(dead.value().front().body, "o1");
 }
 
 TEST(client_consumer_retry, a_waiting_retry_survives_a_broker_restart) {

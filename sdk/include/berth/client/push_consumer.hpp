@@ -27,10 +27,13 @@
 // the broker moves it to the group's dead-letter topic %DLQ%<group> (berthctl dlq list /
 // resend). When the broker cannot take it back, and in ordered and broadcasting modes, the
 // same consumer hands the message to the listener again after retry_delay (reconsume_times
-// counts up), and the commit cannot pass it in the meantime.
+// counts up), and the commit cannot pass it in the meantime; in ordered mode with
+// max_reconsume set, after that many retries the message goes to the dead letters.
 //
 // Ordered mode: the messages of one queue are processed one at a time, in offset order (a
-// retry_later holds the queue); different queues are processed in parallel.
+// retry_later holds the queue); different queues are processed in parallel. In clustering, a
+// member processes only the queues it holds a broker lock on (LOCK_QUEUES): a queue changing
+// hands in a rebalance is never processed by two members at once.
 //
 // Threads: the pulls are asynchronous on one I/O thread (no thread per queue); only the
 // listener runs on the pool of `threads` threads. The listener may block (slowly consuming is
@@ -72,7 +75,10 @@ struct push_consumer_options {
   // retry_later handed back to the broker: the delay level of the retry (1..18); 0 lets the
   // broker choose (level 3 + reconsume_times).
   int32_t retry_delay_level = 0;
-  uint32_t max_reconsume = 0;  // retries before the dead-letter topic; 0: the broker's (16)
+  // Retries before the dead-letter topic; 0: the broker's (16). Ordered mode retries in this
+  // consumer, forever with 0 (RocketMQ's default for orderly consumers), else max_reconsume
+  // times before the message goes to the dead letters and the queue goes on.
+  uint32_t max_reconsume = 0;
   std::chrono::milliseconds request_timeout{3000};
   // Failures the consumer retries by itself (a refused HEARTBEAT, a failed QUERY_ASSIGNMENT,
   // PULL or COMMIT_OFFSET), for logging; runs on the I/O thread, keep it short.
