@@ -16,7 +16,7 @@ parse_outcome parse_bench_options(const std::vector<std::string>& args) {
   CLI::App app{
       "berth-bench: load generator for a Berth broker. Producers send with a bounded window of "
       "asynchronous sends (or one at a time with --sync, or SEND_BATCH with --batch); consumers "
-      "(push consumers in one group) measure end-to-end latency from the send time carried in "
+      "(one group) measure end-to-end latency from the send time carried in "
       "each body. Prints progress each second to stderr and a report at the end. With "
       "--deliver-after every message is a timed one and consumers report how late each was "
       "delivered; with --pop the consumers pop and ack (simple_consumer)."};
@@ -29,7 +29,8 @@ parse_outcome parse_bench_options(const std::vector<std::string>& args) {
   app.add_option("--producers", o.producers, "Producer threads, one connection each")
       ->capture_default_str()
       ->check(CLI::Range(0u, 256u));
-  app.add_option("--consumers", o.consumers, "Push consumers in one group")
+  app.add_option("--consumers", o.consumers,
+                 "Consumers in one group: push consumers, or pop consumers with --pop")
       ->capture_default_str()
       ->check(CLI::Range(0u, 256u));
   app.add_option("--size", o.size, "Body bytes (at least 8: the send time)")
@@ -62,8 +63,9 @@ parse_outcome parse_bench_options(const std::vector<std::string>& args) {
                "and ack each message, instead of push consumers pulling");
   app.add_option("--group", o.group, "Consumer group (default: berth-bench-<pid>)");
   app.add_option("--from", from,
-                 "Where consumers start on queues the group has no offset for: latest or "
-                 "earliest (earliest with --producers 0 measures consuming a backlog)")
+                 "Where push consumers start on queues the group has no offset for: latest or "
+                 "earliest (earliest with --producers 0 measures consuming a backlog); not "
+                 "with --pop")
       ->capture_default_str()
       ->check(CLI::IsMember({"earliest", "latest"}));
   app.add_option("--timeout", timeout, "Request timeout")->capture_default_str();
