@@ -3,6 +3,7 @@
 #include <berth/client/admin.hpp>
 #include <berth/client/producer.hpp>
 #include <berth/client/push_consumer.hpp>
+#include <berth/client/simple_consumer.hpp>
 
 #include "pacer.hpp"
 
@@ -29,18 +30,26 @@ int64_t now_ns() {
 }
 
 struct counters {
+  std::atomic<uint64_t> claimed{0};  // messages producers took from --messages
   std::atomic<uint64_t> sent{0};
   std::atomic<uint64_t> acked{0};
   std::atomic<uint64_t> errors{0};
   std::atomic<uint64_t> consumed{0};
+  std::atomic<uint64_t> pop_acks{0};
+  std::atomic<uint64_t> consume_errors{0};
+  std::atomic<uint64_t> early{0};
   std::atomic<int64_t> last_ack_ns{0};
   std::atomic<int64_t> first_consume_ns{0};
   std::atomic<int64_t> last_consume_ns{0};
   std::mutex error_mu;
   std::string first_error;
 
-  void error(const client::error& e) {
-    errors.fetch_add(1, std::memory_order_relaxed);
+  void error(const client::error& e) { count_error(errors, e); }
+  void consume_error(const client::error& e) { count_error(consume_errors, e); }
+
+ private:
+  void count_error(std::atomic<uint64_t>& counter, const client::error& e) {
+    counter.fetch_add(1, std::memory_order_relaxed);
     std::lock_guard lock(error_mu);
     if (first_error.empty()) first_error = e.to_string();
   }
@@ -84,9 +93,26 @@ class window {
   uint32_t size_;
 };
 
-void stamp(std::string& body) {
+// The send time into the body's first 8 bytes and, for timed messages, the delivery time:
+// rounded up to the millisecond, so that it is never before send time + `after` and a
+// delivery measured against that is early only if the broker delivered early.
+void stamp(client::message& m, std::chrono::milliseconds after) {
   const int64_t t = now_ns();
-  std::memcpy(body.data(), &t, sizeof t);
+  std::memcpy(m.body.data(), &t, sizeof t);
+  if (after.count() > 0) {
+    const int64_t wall_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                std::chrono::system_clock::now().time_since_epoch())
+                                .count();
+    m.deliver_at_ms = (wall_ns + 999'999) / 1'000'000 + after.count();
+  }
+}
+
+// How many of the next `want` messages may still be sent under --messages (`limit`, 0: all).
+uint32_t claim(std::atomic<uint64_t>& claimed, uint64_t limit, uint32_t want) {
+  if (limit == 0) return want;
+  const uint64_t before = claimed.fetch_add(want, std::memory_order_relaxed);
+  if (before >= limit) return 0;
+  return static_cast<uint32_t>(std::min<uint64_t>(want, limit - before));
 }
 
 void sleep_until_ns(int64_t at) {
@@ -113,28 +139,30 @@ void produce(const bench_options& o, unsigned index, uint32_t queue_count, int64
   while (now_ns() < stop_ns) {
     sleep_until_ns(pace.reserve(now_ns(), o.batch));
     if (now_ns() >= stop_ns) break;
+    const uint32_t count = claim(c.claimed, o.messages, o.batch);
+    if (count == 0) break;
     if (o.batch > 1) {
       // SEND_BATCH goes to one queue: round-robin over them, one batch at a time.
-      std::vector<client::message> batch(o.batch, m);
+      std::vector<client::message> batch(count, m);
       const uint32_t queue = next_queue++ % queue_count;
       for (auto& b : batch) {
         b.queue_id = queue;
-        stamp(b.body);
+        stamp(b, o.deliver_after);
       }
       const int64_t start = now_ns();
-      c.sent.fetch_add(o.batch, std::memory_order_relaxed);
+      c.sent.fetch_add(count, std::memory_order_relaxed);
       auto r = p.send_batch(batch);
       const int64_t end = now_ns();
       if (r) {
-        lat.record(end - start, o.batch);
-        c.acked.fetch_add(o.batch, std::memory_order_relaxed);
+        lat.record(end - start, count);
+        c.acked.fetch_add(count, std::memory_order_relaxed);
         c.last_ack_ns.store(end, std::memory_order_relaxed);
       } else {
-        for (uint32_t i = 0; i < o.batch; ++i) c.error(r.error());
+        for (uint32_t i = 0; i < count; ++i) c.error(r.error());
       }
       continue;
     }
-    stamp(m.body);
+    stamp(m, o.deliver_after);
     const int64_t start = now_ns();
     c.sent.fetch_add(1, std::memory_order_relaxed);
     if (o.sync) {
@@ -165,6 +193,67 @@ void produce(const bench_options& o, unsigned index, uint32_t queue_count, int64
   // Every outstanding send ends with an answer, a timeout or a lost connection.
   (void)win.wait_empty(o.timeout + std::chrono::seconds(5));
   p.shutdown();
+}
+
+// What consumers measure of each message they receive at `now`: end-to-end latency from the
+// send time in its body and, for timed messages, lateness from the time it was due.
+struct receipt_sinks {
+  latency_sink e2e;
+  latency_sink lateness;
+};
+
+class receipt_recorder {
+ public:
+  receipt_recorder(counters& c, int64_t run_start_ns, std::chrono::milliseconds deliver_after)
+      : c_(c),
+        run_start_ns_(run_start_ns),
+        after_ns_(std::chrono::duration_cast<std::chrono::nanoseconds>(deliver_after).count()) {}
+
+  void record(const std::string& body, int64_t now, receipt_sinks& sinks) {
+    c_.consumed.fetch_add(1, std::memory_order_relaxed);
+    int64_t unset = 0;
+    c_.first_consume_ns.compare_exchange_strong(unset, now, std::memory_order_relaxed);
+    c_.last_consume_ns.store(now, std::memory_order_relaxed);
+    if (body.size() < sizeof(int64_t)) return;
+    int64_t sent_at = 0;
+    std::memcpy(&sent_at, body.data(), sizeof sent_at);
+    // Only messages sent during this run (the clock is the machine's monotonic clock).
+    if (sent_at < run_start_ns_ || sent_at > now) return;
+    sinks.e2e.record(now - sent_at);
+    if (after_ns_ == 0) return;
+    const int64_t late = now - (sent_at + after_ns_);
+    if (late < -early_tolerance_ns) c_.early.fetch_add(1, std::memory_order_relaxed);
+    sinks.lateness.record(late);  // an early one counts as 0 late
+  }
+
+ private:
+  // The monotonic and the wall clock may drift apart a little over a delay.
+  static constexpr int64_t early_tolerance_ns = 1'000'000;
+  counters& c_;
+  int64_t run_start_ns_;
+  int64_t after_ns_;
+};
+
+// One pop consumer: receive a batch, record and ack each message, until `stop`.
+void pop_consume(client::simple_consumer& consumer, const std::atomic<bool>& stop, counters& c,
+                 receipt_recorder& recorder, receipt_sinks& sinks) {
+  while (!stop.load()) {
+    auto got = consumer.receive(bench_options::pop_batch, bench_options::pop_invisible);
+    if (!got) {
+      c.consume_error(got.error());
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));  // no busy loop on errors
+      continue;
+    }
+    const int64_t now = now_ns();
+    for (const client::popped_message& m : got.value()) {
+      recorder.record(m.body, now, sinks);
+      if (auto acked = consumer.ack(m); acked) {
+        c.pop_acks.fetch_add(1, std::memory_order_relaxed);
+      } else {
+        c.consume_error(acked.error());
+      }
+    }
+  }
 }
 
 std::string rate_text(uint64_t delta) { return fmt::format("{}/s", delta); }
@@ -199,13 +288,30 @@ bool run_bench(const bench_options& o, bench_report& report, std::string& why) {
 
   counters c;
   const int64_t run_start_ns = now_ns();
+  receipt_recorder recorder(c, run_start_ns, o.deliver_after);
   std::vector<std::unique_ptr<latency_sink>> producer_lat;
-  std::vector<std::unique_ptr<latency_sink>> consumer_lat;
+  std::vector<std::unique_ptr<receipt_sinks>> consumer_sinks;
   std::vector<std::unique_ptr<client::push_consumer>> consumers;
+  std::vector<std::unique_ptr<client::simple_consumer>> pop_consumers;
   const std::string group =
       o.group.empty() ? fmt::format("berth-bench-{}", ::getpid()) : o.group;
 
-  for (unsigned i = 0; i < o.consumers; ++i) {
+  for (unsigned i = 0; i < o.consumers && o.pop; ++i) {
+    client::simple_consumer_options so;
+    so.endpoint = o.server;
+    so.group = group;
+    so.topic = o.topic;
+    so.hold = std::chrono::milliseconds(1000);  // how late a consumer notices the run ended
+    so.request_timeout = o.timeout;
+    auto consumer = std::make_unique<client::simple_consumer>(so);
+    if (auto ok = consumer->start(); !ok) {
+      why = "start pop consumer: " + ok.error().to_string();
+      return false;
+    }
+    consumer_sinks.push_back(std::make_unique<receipt_sinks>());
+    pop_consumers.push_back(std::move(consumer));
+  }
+  for (unsigned i = 0; i < o.consumers && !o.pop; ++i) {
     client::push_consumer_options co;
     co.endpoint = o.server;
     co.group = group;
@@ -222,20 +328,10 @@ bool run_bench(const bench_options& o, bench_report& report, std::string& why) {
       why = "subscribe: " + ok.error().to_string();
       return false;
     }
-    consumer_lat.push_back(std::make_unique<latency_sink>());
-    latency_sink& lat = *consumer_lat.back();
-    consumer->on_message([&c, &lat, run_start_ns](const client::received_message& m) {
-      const int64_t now = now_ns();
-      c.consumed.fetch_add(1, std::memory_order_relaxed);
-      int64_t unset = 0;
-      c.first_consume_ns.compare_exchange_strong(unset, now, std::memory_order_relaxed);
-      c.last_consume_ns.store(now, std::memory_order_relaxed);
-      if (m.body.size() >= sizeof(int64_t)) {
-        int64_t sent_at = 0;
-        std::memcpy(&sent_at, m.body.data(), sizeof sent_at);
-        // Only messages sent during this run (the clock is the machine's monotonic clock).
-        if (sent_at >= run_start_ns && sent_at <= now) lat.record(now - sent_at);
-      }
+    consumer_sinks.push_back(std::make_unique<receipt_sinks>());
+    receipt_sinks& sinks = *consumer_sinks.back();
+    consumer->on_message([&recorder, &sinks](const client::received_message& m) {
+      recorder.record(m.body, now_ns(), sinks);
       return client::consume_result::success;
     });
     if (auto ok = consumer->start(); !ok) {
@@ -265,6 +361,13 @@ bool run_bench(const bench_options& o, bench_report& report, std::string& why) {
                                          o.duration)
                                          .count();
   std::atomic<bool> done{false};
+  std::atomic<bool> stop_popping{false};
+  std::vector<std::thread> poppers;
+  for (size_t i = 0; i < pop_consumers.size(); ++i) {
+    poppers.emplace_back([&, i] {
+      pop_consume(*pop_consumers[i], stop_popping, c, recorder, *consumer_sinks[i]);
+    });
+  }
 
   // Progress, once a second, on stderr.
   std::thread progress([&] {
@@ -296,19 +399,24 @@ bool run_bench(const bench_options& o, bench_report& report, std::string& why) {
     });
   }
   for (auto& t : producers) t.join();
+  // Producers end at --duration, or earlier once --messages are sent and acknowledged.
+  const int64_t producers_end_ns = std::min(now_ns(), stop_ns);
 
-  if (!consumers.empty()) {
+  if (o.consumers > 0) {
     if (o.producers > 0) {
-      // Let the consumers catch up with what was acknowledged (or go quiet for 3 s).
-      const auto until = clock_type::now() + std::chrono::seconds(30);
-      int64_t quiet_since = now_ns();
+      // Let the consumers catch up with what was acknowledged (or go quiet for 3 s), timed
+      // messages from the time the last ones are due.
+      const int64_t due_ns =
+          now_ns() + std::chrono::duration_cast<std::chrono::nanoseconds>(o.deliver_after).count();
+      const auto until = clock_type::now() + std::chrono::seconds(30) + o.deliver_after;
+      int64_t quiet_since = due_ns;
       uint64_t last = c.consumed.load();
       while (c.consumed.load() < c.acked.load() && clock_type::now() < until) {
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
         const uint64_t k = c.consumed.load();
         if (k != last) {
           last = k;
-          quiet_since = now_ns();
+          quiet_since = std::max(now_ns(), due_ns);
         } else if (now_ns() - quiet_since > 3'000'000'000) {
           break;
         }
@@ -324,17 +432,24 @@ bool run_bench(const bench_options& o, bench_report& report, std::string& why) {
   }
   done = true;
   progress.join();
+  stop_popping = true;
+  for (auto& t : poppers) t.join();  // each acks what it received last
   for (auto& cons : consumers) cons->shutdown();
+  for (auto& cons : pop_consumers) cons->shutdown();
 
   report.sent = c.sent.load();
   report.produced = c.acked.load();
   report.consumed = c.consumed.load();
   report.errors = c.errors.load();
+  report.pop_acks = c.pop_acks.load();
+  report.consume_errors = c.consume_errors.load();
+  report.early = c.early.load();
   report.first_error = c.first_error;
   report.produced_bytes = report.produced * o.size;
   const int64_t last_ack = c.last_ack_ns.load();
   report.produce_seconds = o.producers == 0 ? 0
-                           : static_cast<double>(std::max(last_ack, stop_ns) - start_ns) / 1e9;
+                           : static_cast<double>(std::max(last_ack, producers_end_ns) - start_ns) /
+                                 1e9;
   // Consumers may start reading (a backlog) while the others are still being assigned: count
   // from the first message consumed when that came before the producers started.
   const int64_t last_consume = c.last_consume_ns.load();
@@ -342,7 +457,10 @@ bool run_bench(const bench_options& o, bench_report& report, std::string& why) {
   report.consume_seconds =
       last_consume == 0 ? 0 : static_cast<double>(last_consume - consume_start) / 1e9;
   for (auto& l : producer_lat) report.send_latency.merge(l->h);
-  for (auto& l : consumer_lat) report.e2e_latency.merge(l->h);
+  for (auto& s : consumer_sinks) {
+    report.e2e_latency.merge(s->e2e.h);
+    report.lateness.merge(s->lateness.h);
+  }
   return true;
 }
 
@@ -358,18 +476,25 @@ std::string ms(uint64_t ns) { return fmt::format("{:.3f}", static_cast<double>(n
 
 std::string format_report(const bench_options& o, const bench_report& r) {
   std::string s = fmt::format(
-      "berth-bench: {} producer(s), {} consumer(s), {} B bodies, batch {}, {}, rate {}, "
-      "{:.1f} s\n",
-      o.producers, o.consumers, o.size, o.batch,
+      "berth-bench: {} producer(s), {} {}consumer(s), {} B bodies, batch {}, {}, rate {}, "
+      "{:.1f} s{}{}\n",
+      o.producers, o.consumers, o.pop ? "pop " : "", o.size, o.batch,
       o.sync ? std::string("sync") : fmt::format("in-flight {}", o.in_flight),
       o.rate > 0 ? fmt::format("{:.0f}/s", o.rate) : std::string("unlimited"),
-      static_cast<double>(o.duration.count()) / 1000.0);
+      static_cast<double>(o.duration.count()) / 1000.0,
+      o.messages > 0 ? fmt::format(", at most {} msgs", o.messages) : std::string(),
+      o.deliver_after.count() > 0
+          ? fmt::format(", delivered after {:.3f} s",
+                        static_cast<double>(o.deliver_after.count()) / 1000.0)
+          : std::string());
   s += fmt::format("produced  {:>10} msgs  {:>12.1f} msgs/s  {:>8.2f} MB/s\n", r.produced,
                    per_second(r.produced, r.produce_seconds),
                    per_second(r.produced_bytes, r.produce_seconds) / 1e6);
   s += fmt::format("consumed  {:>10} msgs  {:>12.1f} msgs/s\n", r.consumed,
                    per_second(r.consumed, r.consume_seconds));
-  s += fmt::format("errors    {:>10}{}\n", r.errors,
+  if (o.pop) s += fmt::format("pop acks  {:>10} msgs\n", r.pop_acks);
+  if (o.deliver_after.count() > 0) s += fmt::format("early     {:>10} msgs\n", r.early);
+  s += fmt::format("errors    {:>10} send, {} consume{}\n", r.errors, r.consume_errors,
                    r.first_error.empty() ? "" : "  (first: " + r.first_error + ")");
   s += fmt::format("latency ms  {:>9} {:>9} {:>9} {:>9} {:>9}\n", "p50", "p99", "p99.9", "max",
                    "count");
@@ -379,6 +504,7 @@ std::string format_report(const bench_options& o, const bench_report& r) {
   };
   s += row("send->ack", r.send_latency);
   s += row("end-to-end", r.e2e_latency);
+  if (o.deliver_after.count() > 0) s += row("lateness", r.lateness);
   return s;
 }
 
@@ -399,6 +525,9 @@ std::string format_report_json(const bench_options& o, const bench_report& r) {
       {"batch", o.batch},
       {"in_flight", o.in_flight},
       {"sync", o.sync},
+      {"pop", o.pop},
+      {"messages", o.messages},
+      {"deliver_after_ms", o.deliver_after.count()},
       {"rate", o.rate},
       {"duration_s", static_cast<double>(o.duration.count()) / 1000.0},
       {"sent", r.sent},
@@ -410,9 +539,13 @@ std::string format_report_json(const bench_options& o, const bench_report& r) {
       {"consume_seconds", r.consume_seconds},
       {"consumed_msgs_per_s", per_second(r.consumed, r.consume_seconds)},
       {"errors", r.errors},
+      {"pop_acks", r.pop_acks},
+      {"consume_errors", r.consume_errors},
+      {"early", r.early},
       {"first_error", r.first_error},
       {"send_ack_latency", lat(r.send_latency)},
-      {"end_to_end_latency", lat(r.e2e_latency)}};
+      {"end_to_end_latency", lat(r.e2e_latency)},
+      {"lateness", lat(r.lateness)}};
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 

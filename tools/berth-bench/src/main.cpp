@@ -25,7 +25,7 @@ int main(int argc, char** argv) {
     const std::string out =
         o.json ? format_report_json(o, report) + "\n" : format_report(o, report);
     std::fputs(out.c_str(), stdout);
-    return report.errors == 0 ? 0 : 1;
+    return report.errors == 0 && report.consume_errors == 0 ? 0 : 1;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "berth-bench: internal error: %s\n", e.what());
     return 1;

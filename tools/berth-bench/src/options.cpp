@@ -12,11 +12,14 @@ parse_outcome parse_bench_options(const std::vector<std::string>& args) {
   std::string timeout = "10s";
   std::string output = "text";
   std::string from = "latest";
+  std::string deliver_after = "0";
   CLI::App app{
       "berth-bench: load generator for a Berth broker. Producers send with a bounded window of "
       "asynchronous sends (or one at a time with --sync, or SEND_BATCH with --batch); consumers "
-      "(push consumers in one group) measure end-to-end latency from the send time carried in "
-      "each body. Prints progress each second to stderr and a report at the end."};
+      "(one group) measure end-to-end latency from the send time carried in "
+      "each body. Prints progress each second to stderr and a report at the end. With "
+      "--deliver-after every message is a timed one and consumers report how late each was "
+      "delivered; with --pop the consumers pop and ack (simple_consumer)."};
   app.name("berth-bench");
   app.add_option("--server", o.server, "Broker endpoint HOST:PORT")->capture_default_str();
   app.add_option("--topic", o.topic, "Topic (created if missing)")->capture_default_str();
@@ -26,7 +29,8 @@ parse_outcome parse_bench_options(const std::vector<std::string>& args) {
   app.add_option("--producers", o.producers, "Producer threads, one connection each")
       ->capture_default_str()
       ->check(CLI::Range(0u, 256u));
-  app.add_option("--consumers", o.consumers, "Push consumers in one group")
+  app.add_option("--consumers", o.consumers,
+                 "Consumers in one group: push consumers, or pop consumers with --pop")
       ->capture_default_str()
       ->check(CLI::Range(0u, 256u));
   app.add_option("--size", o.size, "Body bytes (at least 8: the send time)")
@@ -40,14 +44,28 @@ parse_outcome parse_bench_options(const std::vector<std::string>& args) {
       ->check(CLI::NonNegativeNumber);
   app.add_option("--duration", duration, "How long producers send (500ms, 10s, 2m)")
       ->capture_default_str();
+  app.add_option("--messages", o.messages,
+                 "Messages over all producers, then they stop (0: until --duration ends; with a "
+                 "count, --duration still bounds the run)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
   app.add_option("--in-flight", o.in_flight, "Asynchronous sends outstanding per producer")
       ->capture_default_str()
       ->check(CLI::Range(1u, 100'000u));
   app.add_flag("--sync", o.sync, "Each producer waits for every send (in-flight 1, blocking API)");
+  app.add_option("--deliver-after", deliver_after,
+                 "Send timed messages, each to be delivered this long after its send (5s, 1h; "
+                 "millisecond precision; 0: at once); consumers report the lateness of each "
+                 "delivery")
+      ->capture_default_str();
+  app.add_flag("--pop", o.pop,
+               "Consumers pop (simple_consumer: up to 32 messages at a time, invisible 30 s) "
+               "and ack each message, instead of push consumers pulling");
   app.add_option("--group", o.group, "Consumer group (default: berth-bench-<pid>)");
   app.add_option("--from", from,
-                 "Where consumers start on queues the group has no offset for: latest or "
-                 "earliest (earliest with --producers 0 measures consuming a backlog)")
+                 "Where push consumers start on queues the group has no offset for: latest or "
+                 "earliest (earliest with --producers 0 measures consuming a backlog); not "
+                 "with --pop")
       ->capture_default_str()
       ->check(CLI::IsMember({"earliest", "latest"}));
   app.add_option("--timeout", timeout, "Request timeout")->capture_default_str();
@@ -79,6 +97,27 @@ parse_outcome parse_bench_options(const std::vector<std::string>& args) {
     r.err = "--timeout: not a duration: '" + timeout + "' (use 500ms, 10s, 2m)";
     return r;
   }
+  const auto after = parse_duration(deliver_after);
+  if (!after) {
+    r.exit_code = 2;
+    r.err = "--deliver-after: not a duration: '" + deliver_after + "' (use 500ms, 10s, 2m)";
+    return r;
+  }
+  if (after->count() > 0 && o.batch > 1) {
+    r.exit_code = 2;
+    r.err = "--deliver-after: the broker refuses timed messages in a batch (use --batch 1)";
+    return r;
+  }
+  if (o.pop && o.consumers == 0) {
+    r.exit_code = 2;
+    r.err = "--pop: no consumers (add --consumers N)";
+    return r;
+  }
+  if (o.pop && app.count("--from") > 0) {
+    r.exit_code = 2;
+    r.err = "--from: not with --pop (a new pop group starts at each queue's first message)";
+    return r;
+  }
   if (o.producers == 0 && o.consumers == 0) {
     r.exit_code = 2;
     r.err = "nothing to do: --producers and --consumers are both 0";
@@ -86,6 +125,7 @@ parse_outcome parse_bench_options(const std::vector<std::string>& args) {
   }
   o.duration = *d;
   o.timeout = *t;
+  o.deliver_after = *after;
   o.json = output == "json";
   o.from_earliest = from == "earliest";
   r.options = o;

@@ -20,12 +20,21 @@ struct bench_options {
   uint32_t batch = 1;       // messages per SEND_BATCH
   double rate = 0;          // messages per second over all producers; 0: unlimited
   std::chrono::milliseconds duration{10'000};
+  uint64_t messages = 0;    // over all producers; 0: --duration alone decides
   uint32_t in_flight = 64;  // async sends outstanding per producer
   bool sync = false;        // wait for each send
+  // Timed messages: each is to be delivered this long after its send (0: at once). Consumers
+  // then measure the lateness of each delivery.
+  std::chrono::milliseconds deliver_after{0};
+  bool pop = false;  // consumers are simple_consumers (POP + ACK), not push consumers
   std::string group;        // empty: "berth-bench-<pid>"
   bool from_earliest = false;
   std::chrono::milliseconds timeout{10'000};  // per request
   bool json = false;
+
+  // A pop consumer receives up to this many messages at a time, each invisible this long.
+  static constexpr uint32_t pop_batch = 32;
+  static constexpr std::chrono::seconds pop_invisible{30};
 };
 
 struct parse_outcome {

@@ -21,6 +21,9 @@ TEST(bench_options, defaults) {
   EXPECT_FALSE(o.sync);
   EXPECT_FALSE(o.json);
   EXPECT_FALSE(o.from_earliest);
+  EXPECT_EQ(o.messages, 0u);
+  EXPECT_EQ(o.deliver_after, std::chrono::milliseconds(0));
+  EXPECT_FALSE(o.pop);
 }
 
 TEST(bench_options, every_option) {
@@ -28,7 +31,7 @@ TEST(bench_options, every_option) {
       {"--server", "10.0.0.1:9", "--topic", "t", "--queues", "8", "--producers", "4",
        "--consumers", "2", "--size", "1024", "--batch", "16", "--rate", "1000", "--duration",
        "1m30s", "--in-flight", "8", "--sync", "--group", "g", "--from", "earliest", "--timeout",
-       "500ms", "--output", "json"});
+       "500ms", "--output", "json", "--messages", "1000000"});
   ASSERT_TRUE(r.options.has_value()) << r.err;
   const auto& o = *r.options;
   EXPECT_EQ(o.server, "10.0.0.1:9");
@@ -46,22 +49,44 @@ TEST(bench_options, every_option) {
   EXPECT_TRUE(o.from_earliest);
   EXPECT_EQ(o.timeout, std::chrono::milliseconds(500));
   EXPECT_TRUE(o.json);
+  EXPECT_EQ(o.messages, 1'000'000u);
+}
+
+TEST(bench_options, pop_consumers_and_timed_messages) {
+  const auto r = parse_bench_options(
+      {"--consumers", "2", "--pop", "--deliver-after", "5.5s", "--producers", "0"});
+  ASSERT_TRUE(r.options.has_value()) << r.err;
+  EXPECT_TRUE(r.options->pop);
+  EXPECT_EQ(r.options->consumers, 2u);
+  EXPECT_EQ(r.options->deliver_after, std::chrono::milliseconds(5500));
+  const auto hour = parse_bench_options({"--deliver-after", "1h", "--messages", "1000000"});
+  ASSERT_TRUE(hour.options.has_value()) << hour.err;
+  EXPECT_EQ(hour.options->deliver_after, std::chrono::hours(1));
+  // "0" is the default: messages go out at once.
+  const auto now = parse_bench_options({"--deliver-after", "0"});
+  ASSERT_TRUE(now.options.has_value()) << now.err;
+  EXPECT_EQ(now.options->deliver_after, std::chrono::milliseconds(0));
 }
 
 TEST(bench_options, refusals_and_help) {
   for (const std::vector<std::string>& bad :
        {std::vector<std::string>{"--size", "4"}, {"--duration", "10"}, {"--batch", "0"},
         {"--producers", "0"}, {"--output", "xml"}, {"--rate", "-1"}, {"--bogus"},
-        {"--from", "middle"}}) {
+        {"--from", "middle"}, {"--deliver-after", "soon"},
+        {"--deliver-after", "5s", "--batch", "4"}, {"--pop"},
+        {"--pop", "--consumers", "1", "--from", "earliest"}, {"--messages", "-1"},
+        {"--messages", "many"}}) {
     const auto r = parse_bench_options(bad);
     EXPECT_FALSE(r.options.has_value()) << bad[0];
     EXPECT_EQ(r.exit_code, 2) << bad[0];
-    EXPECT_FALSE(r.err.empty());
+    EXPECT_FALSE(r.err.empty()) << bad[0];
   }
   const auto h = parse_bench_options({"--help"});
   EXPECT_FALSE(h.options.has_value());
   EXPECT_EQ(h.exit_code, 0);
-  EXPECT_NE(h.out.find("--in-flight"), std::string::npos);
+  for (const char* option : {"--in-flight", "--deliver-after", "--pop", "--messages"}) {
+    EXPECT_NE(h.out.find(option), std::string::npos) << option;
+  }
 }
 
 }  // namespace
