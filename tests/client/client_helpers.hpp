@@ -9,6 +9,7 @@
 #include <berth/client/push_consumer.hpp>
 
 #include <string>
+#include <vector>
 
 namespace berth::test {
 
@@ -34,6 +35,19 @@ inline void send_all(client::producer& p, const std::string& topic, const std::s
   for (int i = 0; i < n; ++i) {
     auto r = p.send(client::message(topic, prefix + std::to_string(i)));
     ASSERT_TRUE(r) << r.error().to_string();
+  }
+}
+
+// For each i < per_key, one message per key, "<key>:<i>", sent with the key as sharding key
+// (so every key's messages share a queue, in order).
+inline void send_by_key(client::producer& p, const std::string& topic,
+                        const std::vector<std::string>& keys, int per_key) {
+  for (int i = 0; i < per_key; ++i) {
+    for (const std::string& k : keys) {
+      client::message m(topic, k + ":" + std::to_string(i));
+      m.sharding_key = k;
+      BERTH_ASSERT_OK(p.send(m));
+    }
   }
 }
 

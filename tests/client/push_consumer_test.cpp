@@ -194,13 +194,7 @@ TEST(client_push_consumer, ordered_mode_processes_each_queue_in_offset_order_one
   client::producer p = started_producer(broker.endpoint());
   const std::vector<std::string> keys{"k1", "k2", "k3", "k4", "k5", "k6"};
   constexpr int per_key = 40;
-  for (int i = 0; i < per_key; ++i) {
-    for (const std::string& k : keys) {
-      message m("sequenced", k + ":" + std::to_string(i));
-      m.sharding_key = k;
-      BERTH_ASSERT_OK(p.send(m));
-    }
-  }
+  send_by_key(p, "sequenced", keys, per_key);
   std::mutex mutex;
   std::map<std::string, std::vector<int>> order;
   std::map<uint32_t, int> busy;  // listeners running per queue
@@ -252,13 +246,7 @@ TEST(client_push_consumer, ordered_queues_change_hands_without_overlap_or_repeat
   client::producer p = started_producer(broker.endpoint());
   const std::vector<std::string> keys{"k1", "k2", "k3", "k4", "k5", "k6", "k7", "k8"};
   constexpr int per_key = 40;
-  for (int i = 0; i < per_key; ++i) {
-    for (const std::string& k : keys) {
-      message m("handover", k + ":" + std::to_string(i));
-      m.sharding_key = k;
-      BERTH_ASSERT_OK(p.send(m));
-    }
-  }
+  send_by_key(p, "handover", keys, per_key);
   // One tally over all members: a queue processed by two at once, or a message processed
   // again (the next owner starting before the last one committed), shows here.
   std::mutex mutex;
