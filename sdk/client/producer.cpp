@@ -21,6 +21,10 @@ using namespace std::chrono_literals;
 namespace {
 
 const std::string empty_string;
+// END_TRANSACTION answered BUSY (a check-back holds the transaction for a moment): asked again
+// after end_busy_pause, for up to end_busy_patience.
+constexpr std::chrono::milliseconds end_busy_pause = 20ms;
+constexpr std::chrono::milliseconds end_busy_patience = 1000ms;
 
 wire::transaction_resolution resolution_of(transaction_state s) {
   switch (s) {
@@ -196,13 +200,24 @@ class producer::impl {
     transaction_receipt out;
     out.half = sent.value();
     out.state = decided([&] { return local(m, out.half); });
-    result<frame> ended = conn_->call(
-        wire::code::end_transaction,
-        wire::end_transaction_request{options_.producer_group, out.half.message_id,
-                                      out.half.queue_offset, resolution_of(out.state), false},
-        options_.request_timeout);
+    result<frame> ended = end_transaction(out);
     if (!ended) out.end_error = ended.error();
     return out;
+  }
+
+  // END_TRANSACTION for the half. BUSY means the broker's check-back of this transaction held
+  // it for a moment and nothing was done: asked again shortly, for up to a second.
+  result<frame> end_transaction(const transaction_receipt& tx) {
+    const wire::end_transaction_request req{options_.producer_group, tx.half.message_id,
+                                            tx.half.queue_offset, resolution_of(tx.state), false};
+    const auto give_up = std::chrono::steady_clock::now() + end_busy_patience;
+    for (;;) {
+      result<frame> ended = conn_->call(wire::code::end_transaction, req, options_.request_timeout);
+      const bool busy = !ended && ended.error().code == errc::broker &&
+                        ended.error().status == wire::status::busy;
+      if (!busy || std::chrono::steady_clock::now() >= give_up) return ended;
+      std::this_thread::sleep_for(end_busy_pause);
+    }
   }
 
   // ---- request / reply -----------------------------------------------------------------
