@@ -117,7 +117,13 @@ result<void> broker::serve_requests() {
                             [this](std::string_view topic) { offsets_->forget_topic(topic); });
   produce::add_reply_handler(routes_, clients_,
                              {protocol::default_max_message_size, plan_.config.broker.name});
-  groups_ = std::make_unique<group::group_service>(*topics_, store_.get(), *offsets_,
+  // Subscriptions' filters: the filter instances by type, expressions compiled once.
+  for (const running_plugin& p : instances_) filters_.add(p.instance);
+  if (!filters_.serves(wire::filter_type::tag)) {
+    logger()->warn("no tag filter is loaded (libberth-filter-tag.so not found): subscriptions "
+                   "to tag lists are refused, '*' is served");
+  }
+  groups_ = std::make_unique<group::group_service>(*topics_, store_.get(), *offsets_, filters_,
                                                    group::group_settings{});
   groups_->add_handlers(routes_);
   connections_.add_close_listener([this](const protocol::connection_ptr& gone) {
@@ -151,12 +157,13 @@ result<void> broker::serve_requests() {
     retry::add_send_back_handler(routes_, *topics_, *store_, *timer_,
                                  {plan_.config.broker.max_reconsume});
     query::add_query_handlers(routes_, *topics_, *store_);
-    pulls_ = std::make_unique<delivery::pull_service>(*topics_, *store_, *offsets_, scheduler_);
+    pulls_ = std::make_unique<delivery::pull_service>(*topics_, *store_, *offsets_, filters_,
+                                                      scheduler_);
     pulls_->add_handlers(routes_);
     pop::pop_settings popping;
     popping.default_max_attempts = plan_.config.broker.max_reconsume + 1;  // the first + retries
     auto pops = pop::pop_service::open(plan_.config.broker.data_dir, *topics_, *store_,
-                                       *offsets_, scheduler_, popping);
+                                       *offsets_, filters_, scheduler_, popping);
     if (!pops) return boost::outcome_v2::failure(pops.error());
     pops_ = std::move(pops).value();
     pops_->add_handlers(routes_);
@@ -275,6 +282,7 @@ void broker::stop() {
   pops_.reset();  // saves the pop state again if acks came while the transports drained
   timer_.reset();
   groups_.reset();
+  filters_.clear();
   transactions_.reset();
   store_.reset();
   while (!instances_.empty()) {  // reverse creation order

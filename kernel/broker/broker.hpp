@@ -7,6 +7,7 @@
 #include "broker/data_dir_lock.hpp"
 #include "delivery/pull_service.hpp"
 #include "executor/scheduler.hpp"
+#include "filter/filter_registry.hpp"
 #include "group/group_service.hpp"
 #include "metrics/registry.hpp"
 #include "offset/offset_table.hpp"
@@ -82,6 +83,7 @@ class broker {
   std::vector<running_plugin> instances_;  // creation order
   topic::topic_table_ptr topics_;
   store::store_ptr store_;  // the facade over the store instance (instances_ holds it too)
+  filter::filter_registry filters_{metrics_};  // over the filter instances in instances_
   offset::offset_table_ptr offsets_;
   std::unique_ptr<group::group_service> groups_;
   std::unique_ptr<delivery::pull_service> pulls_;  // null without a store

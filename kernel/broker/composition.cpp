@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 
 namespace berth::kernel::broker {
@@ -48,6 +49,40 @@ std::optional<plugin_host::library_ptr> resolve_library(const config::broker_con
   return loaded.value();
 }
 
+// The tag filter serves RocketMQ's basic subscriptions, so it is loaded with its defaults when
+// no [[filter]] names it. Without its library (a trimmed install) tag lists are refused with
+// FILTER_UNSUPPORTED and "*" is still served: the broker logs that at start.
+void add_builtin_tag_filter(composition& plan) {
+  const bool configured = std::any_of(plan.plugins.begin(), plan.plugins.end(),
+                                      [](const resolved_plugin& p) {
+                                        return p.table.kind == config::plugin_kind::filter &&
+                                               (p.table.plugin == "tag" || p.table.id == "tag");
+                                      });
+  if (configured) return;
+  const auto path = plugin_host::find_plugin(plan.search_path, config::plugin_kind::filter, "tag");
+  if (!path) return;
+  auto library = plugin_host::load_library(*path);
+  if (!library) return;
+  static const toml::table empty;
+  config::plugin_table table;
+  table.kind = config::plugin_kind::filter;
+  table.plugin = "tag";
+  table.id = "tag";
+  table.path = "filter (built in)";
+  table.table = &empty;
+  config::config_tree tree;
+  config::config_errors errors;
+  const config::validate_context ctx{"(built in)", table.path, {}, reserved_keys};
+  if (!config::validate_table(empty, library.value()->schema(), ctx, tree, errors)) return;
+  // After the configured filters, before tracers and transports (creation order).
+  const auto first_later = std::find_if(plan.plugins.begin(), plan.plugins.end(),
+                                        [](const resolved_plugin& p) {
+                                          return p.table.kind == config::plugin_kind::tracer ||
+                                                 p.table.kind == config::plugin_kind::transport;
+                                        });
+  plan.plugins.insert(first_later, resolved_plugin{table, library.value(), std::move(tree)});
+}
+
 }  // namespace
 
 result<composition, config::config_errors> compose(config::broker_config config) {
@@ -64,6 +99,7 @@ result<composition, config::config_errors> compose(config::broker_config config)
     }
   }
   if (!errors.empty()) return boost::outcome_v2::failure(std::move(errors));
+  add_builtin_tag_filter(plan);
   plan.config = std::move(config);
   return plan;
 }

@@ -20,8 +20,9 @@ struct pull_service::parked {
   uint32_t queue = 0;
   uint64_t offset = 0;
   uint32_t max_messages = 0;
+  uint32_t scan_window = 0;  // queue entries a read may examine
   uint32_t max_bytes = 0;
-  tag_filter filter;
+  filter::filter_ptr filter;
   clock::time_point deadline;
   // Guarded by the service's mutex.
   bool waiting = false;
@@ -32,6 +33,9 @@ namespace {
 
 // Room left in a frame for everything but the messages' bytes.
 constexpr uint64_t frame_overhead = 64u << 10;
+
+// How many more entries than it may answer with a pull under a SQL or Lua filter examines.
+constexpr uint32_t filtered_scan_factor = 8;
 
 void answer_without_messages(const protocol::responder& answer, wire::pull_status status,
                              uint64_t next_offset, uint64_t min_offset, uint64_t max_offset) {
@@ -46,9 +50,14 @@ void answer_without_messages(const protocol::responder& answer, wire::pull_statu
 }  // namespace
 
 pull_service::pull_service(topic::topic_table& topics, store::store& store,
-                           offset::offset_table& offsets, executor::scheduler& scheduler,
-                           pull_settings settings)
-    : topics_(topics), store_(store), offsets_(offsets), scheduler_(scheduler), settings_(settings) {}
+                           offset::offset_table& offsets, filter::filter_registry& filters,
+                           executor::scheduler& scheduler, pull_settings settings)
+    : topics_(topics),
+      store_(store),
+      offsets_(offsets),
+      filters_(filters),
+      scheduler_(scheduler),
+      settings_(settings) {}
 
 pull_service::~pull_service() { stop(); }
 
@@ -71,14 +80,10 @@ void pull_service::pull(const protocol::request& req, const protocol::responder&
                        fmt::format("topic '{}' may not be read (perm {})", body->topic,
                                    settings.perm));
   }
-  if (body->filter_type != wire::filter_type::tag) {
-    return answer.fail(wire::status::invalid_argument,
-                       "filter_type: only tag expressions are served; no SQL92 or Lua filter "
-                       "plugin is loaded");
+  auto compiled = filters_.compile(body->group, body->filter_type, body->expression);
+  if (const auto* refused = std::get_if<filter::refusal>(&compiled)) {
+    return answer.fail(refused->status, refused->message);
   }
-  std::string filter_error;
-  auto filter = tag_filter::parse(body->expression, filter_error);
-  if (!filter) return answer.fail(wire::status::invalid_argument, filter_error);
   if (body->commit) {
     offsets_.commit(body->group, body->topic, body->queue_id, body->commit_offset);
   }
@@ -94,7 +99,12 @@ void pull_service::pull(const protocol::request& req, const protocol::responder&
                                   : frame_overhead;
   p->max_bytes = static_cast<uint32_t>(std::min<uint64_t>(
       body->max_bytes == 0 ? settings_.default_bytes : body->max_bytes, frame_room));
-  p->filter = std::move(*filter);
+  p->filter = std::get<filter::filter_ptr>(std::move(compiled));
+  // A tag filter skips other entries by hash, unread; a filter that must read each message
+  // examines a wider window so that a selective one still fills its answer.
+  p->scan_window = body->filter_type == wire::filter_type::tag || p->filter->takes_all()
+                       ? p->max_messages
+                       : std::min(p->max_messages * filtered_scan_factor, settings_.max_messages);
   p->deadline = clock::now() + std::min<std::chrono::milliseconds>(
                                    std::chrono::milliseconds(body->hold_ms), settings_.max_hold);
   serve(p);
@@ -105,10 +115,10 @@ void pull_service::serve(const parked_ptr& p) {
   query.topic = p->topic;
   query.queue_id = p->queue;
   query.offset = p->offset;
-  query.max_messages = p->max_messages;
+  query.max_messages = p->scan_window;
   query.max_bytes = p->max_bytes;
-  if (!p->filter.takes_all()) {
-    query.accept = [p](uint64_t hash) { return p->filter.may_match(hash); };
+  if (!p->filter->takes_all()) {
+    query.accept = [p](uint64_t hash) { return p->filter->may_match(hash); };
   }
   auto read = store_.read(query);
   if (!read) {
@@ -121,10 +131,14 @@ void pull_service::serve(const parked_ptr& p) {
     case BERTH_READ_FOUND: {
       std::vector<const berth_message_view*> chosen;
       for (const berth_message_view* m : r.messages()) {
-        if (p->filter.matches(std::string_view(m->tags.ptr, m->tags.len))) chosen.push_back(m);
+        if (chosen.size() == p->max_messages) break;
+        if (p->filter->matches(*m)) chosen.push_back(m);
       }
-      if (chosen.empty()) break;  // only hash collisions: as none matched
-      const uint64_t next = r.next_offset(), min = r.min_offset(), max = r.max_offset();
+      if (chosen.empty()) break;  // the filter took none: as if none matched
+      // A full answer ends after its last message; otherwise after all that was examined.
+      const uint64_t next = chosen.size() == p->max_messages ? chosen.back()->queue_offset + 1
+                                                             : r.next_offset();
+      const uint64_t min = r.min_offset(), max = r.max_offset();
       return answer_with_messages(p->answer, std::move(r), chosen, message_layout::list,
                                   [&](wire::writer& w) {
                                     w.u8(static_cast<uint8_t>(wire::pull_status::found));

@@ -5,11 +5,12 @@
 //
 // Answers carry the messages as a gathered write straight from the store (message_reply.hpp).
 // Statuses: NO_TOPIC, NO_QUEUE, NO_PERMISSION (topic not readable), INVALID_ARGUMENT (group
-// name, filter), STORE_FAILED, SHUTTING_DOWN (a parked pull when the broker stops).
+// name), INVALID_FILTER and FILTER_UNSUPPORTED (the filter), STORE_FAILED, SHUTTING_DOWN (a
+// parked pull when the broker stops).
 #pragma once
 
-#include "delivery/tag_filter.hpp"
 #include "executor/scheduler.hpp"
+#include "filter/filter_registry.hpp"
 #include "offset/offset_table.hpp"
 #include "protocol/router.hpp"
 #include "store/store.hpp"
@@ -40,7 +41,8 @@ class pull_service {
  public:
   // Each argument outlives the service.
   pull_service(topic::topic_table& topics, store::store& store, offset::offset_table& offsets,
-               executor::scheduler& scheduler, pull_settings settings = {});
+               filter::filter_registry& filters, executor::scheduler& scheduler,
+               pull_settings settings = {});
   ~pull_service();
   pull_service(const pull_service&) = delete;
   pull_service& operator=(const pull_service&) = delete;
@@ -70,6 +72,7 @@ class pull_service {
   topic::topic_table& topics_;
   store::store& store_;
   offset::offset_table& offsets_;
+  filter::filter_registry& filters_;
   executor::scheduler& scheduler_;
   pull_settings settings_;
   executor::owner_id owner_ = executor::new_owner();

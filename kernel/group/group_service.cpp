@@ -25,8 +25,9 @@ void refuse(const protocol::responder& answer, const refusal& why) {
 }
 
 group_service::group_service(topic::topic_table& topics, store::store* store,
-                             offset::offset_table& offsets, group_settings settings)
-    : topics_(topics), store_(store), offsets_(offsets), settings_(settings) {}
+                             offset::offset_table& offsets, filter::filter_registry& filters,
+                             group_settings settings)
+    : topics_(topics), store_(store), offsets_(offsets), filters_(filters), settings_(settings) {}
 
 void group_service::add_handlers(protocol::router& routes) {
   const auto bind = [this](auto method) {
@@ -64,10 +65,10 @@ void group_service::heartbeat(const protocol::request& req, const protocol::resp
                          fmt::format("model: {} is neither 0 (clustering) nor 1 (broadcasting)",
                                      static_cast<unsigned>(s.model)));
     }
-    if (s.filter_type != wire::filter_type::tag) {
-      return answer.fail(wire::status::invalid_argument,
-                         "filter_type: only tag expressions are served; no SQL92 or Lua filter "
-                         "plugin is loaded");
+    auto compiled = filters_.compile(s.group, s.filter_type, s.expression);
+    if (const auto* refused = std::get_if<filter::refusal>(&compiled)) {
+      return answer.fail(refused->status,
+                         fmt::format("group '{}', topic '{}': {}", s.group, s.topic, refused->message));
     }
     const auto current = registry_.model(s.group);
     const auto members = registry_.members(s.group);

@@ -10,6 +10,7 @@
 // groups. Administration of a group that does not exist is NO_GROUP.
 #pragma once
 
+#include "filter/filter_registry.hpp"
 #include "group/group_registry.hpp"
 #include "group/queue_locks.hpp"
 #include "group/request_checks.hpp"
@@ -31,8 +32,10 @@ struct group_settings {
 class group_service {
  public:
   // Each argument outlives the service. `store` may be null: every queue is then 0/0.
+  // A HEARTBEAT's subscription expressions are compiled through `filters`, so that a bad one
+  // is refused when the member subscribes.
   group_service(topic::topic_table& topics, store::store* store, offset::offset_table& offsets,
-                group_settings settings);
+                filter::filter_registry& filters, group_settings settings);
   group_service(const group_service&) = delete;
   group_service& operator=(const group_service&) = delete;
 
@@ -71,6 +74,7 @@ class group_service {
   topic::topic_table& topics_;
   store::store* store_;
   offset::offset_table& offsets_;
+  filter::filter_registry& filters_;
   group_settings settings_;
   group_registry registry_;
   queue_locks locks_;

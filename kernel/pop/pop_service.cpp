@@ -32,7 +32,7 @@ struct pop_service::parked {
   int64_t invisible_ms = 0;
   bool fifo = false;
   uint32_t max_attempts = 0;
-  delivery::tag_filter filter;
+  filter::filter_ptr filter;
   clock::time_point deadline;
   uint64_t arrivals_seen = 0;
   // Guarded by parked_mutex_.
@@ -78,6 +78,7 @@ result<std::unique_ptr<pop_service>> pop_service::open(const std::filesystem::pa
                                                        topic::topic_table& topics,
                                                        store::store& store,
                                                        offset::offset_table& offsets,
+                                                       filter::filter_registry& filters,
                                                        executor::scheduler& scheduler,
                                                        pop_settings settings) {
   auto key = load_or_create_key(pop_key_path(data_dir));
@@ -88,20 +89,21 @@ result<std::unique_ptr<pop_service>> pop_service::open(const std::filesystem::pa
                  pop_state_path(data_dir).string());
   std::unique_ptr<pop_service> made(new pop_service(pop_state_path(data_dir), key.value(),
                                                     std::move(states).value(), topics, store,
-                                                    offsets, scheduler, settings));
+                                                    offsets, filters, scheduler, settings));
   made->schedule_sweep();
   return made;
 }
 
 pop_service::pop_service(std::filesystem::path state_file, const secret_key& key,
                          pop_states states, topic::topic_table& topics, store::store& store,
-                         offset::offset_table& offsets, executor::scheduler& scheduler,
-                         pop_settings settings)
+                         offset::offset_table& offsets, filter::filter_registry& filters,
+                         executor::scheduler& scheduler, pop_settings settings)
     : state_file_(std::move(state_file)),
       codec_(key),
       topics_(topics),
       store_(store),
       offsets_(offsets),
+      filters_(filters),
       scheduler_(scheduler),
       settings_(settings),
       states_(std::move(states)),
@@ -171,14 +173,10 @@ void pop_service::pop(const protocol::request& req, const protocol::responder& a
                                    body->max_attempts, settings_.max_attempts_limit,
                                    settings_.default_max_attempts));
   }
-  if (body->filter_type != wire::filter_type::tag) {
-    return answer.fail(wire::status::invalid_argument,
-                       "filter_type: only tag expressions are served; no SQL92 or Lua filter "
-                       "plugin is loaded");
+  auto compiled = filters_.compile(body->group, body->filter_type, body->expression);
+  if (const auto* refused = std::get_if<filter::refusal>(&compiled)) {
+    return answer.fail(refused->status, refused->message);
   }
-  std::string filter_error;
-  auto filter = delivery::tag_filter::parse(body->expression, filter_error);
-  if (!filter) return answer.fail(wire::status::invalid_argument, filter_error);
 
   auto p = std::make_shared<parked>(answer);
   p->group = std::string(body->group);
@@ -188,7 +186,7 @@ void pop_service::pop(const protocol::request& req, const protocol::responder& a
   p->invisible_ms = invisible.count();
   p->fifo = body->fifo;
   p->max_attempts = body->max_attempts == 0 ? settings_.default_max_attempts : body->max_attempts;
-  p->filter = std::move(*filter);
+  p->filter = std::get<filter::filter_ptr>(std::move(compiled));
   p->deadline = clock::now() + std::min<std::chrono::milliseconds>(
                                    std::chrono::milliseconds(body->hold_ms), settings_.max_hold);
   serve(p);
@@ -322,8 +320,8 @@ void pop_service::take(const parked_ptr& p, const pop_queue_key& key, int64_t no
     query.offset = offset;
     query.max_messages = max;
     query.max_bytes = std::max<uint64_t>(bytes_left, 1);
-    if (!p->filter.takes_all()) {
-      query.accept = [p](uint64_t hash) { return p->filter.may_match(hash); };
+    if (!p->filter->takes_all()) {
+      query.accept = [p](uint64_t hash) { return p->filter->may_match(hash); };
     }
     auto read = store_.read(query);
     if (!read) {
@@ -345,7 +343,7 @@ void pop_service::take(const parked_ptr& p, const pop_queue_key& key, int64_t no
     }
     if (!read->found() || (*read)[0].queue_offset != offset) continue;  // other tags
     const berth_message_view& m = (*read)[0];
-    if (!p->filter.matches(store::text_of(m.tags))) continue;  // another filter's consumer
+    if (!p->filter->matches(m)) continue;  // another filter's consumer
     hand_out(p, key, state, read, m, now_ms, out, bytes_left);
   }
 
@@ -363,7 +361,7 @@ void pop_service::take(const parked_ptr& p, const pop_queue_key& key, int64_t no
             break;
           }
           const std::string_view message_group = message_group_of(*m);
-          if (!p->filter.matches(store::text_of(m->tags))) {
+          if (!p->filter->matches(*m)) {
             state.skip_to(m->queue_offset + 1);  // not the group's: finished for it
           } else if (p->fifo && state.blocked(message_group)) {
             state.hold_back(m->queue_offset, std::string(message_group));

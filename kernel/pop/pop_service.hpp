@@ -18,8 +18,8 @@
 #pragma once
 
 #include "common/result.hpp"
-#include "delivery/tag_filter.hpp"
 #include "executor/scheduler.hpp"
+#include "filter/filter_registry.hpp"
 #include "offset/offset_table.hpp"
 #include "pop/pop_queue_state.hpp"
 #include "pop/pop_state_file.hpp"
@@ -65,6 +65,7 @@ class pop_service {
                                                    topic::topic_table& topics,
                                                    store::store& store,
                                                    offset::offset_table& offsets,
+                                                   filter::filter_registry& filters,
                                                    executor::scheduler& scheduler,
                                                    pop_settings settings = {});
   ~pop_service();
@@ -88,7 +89,8 @@ class pop_service {
 
   pop_service(std::filesystem::path state_file, const secret_key& key, pop_states states,
               topic::topic_table& topics, store::store& store, offset::offset_table& offsets,
-              executor::scheduler& scheduler, pop_settings settings);
+              filter::filter_registry& filters, executor::scheduler& scheduler,
+              pop_settings settings);
 
   void pop(const protocol::request& req, const protocol::responder& answer);
   void ack(const protocol::request& req, const protocol::responder& answer);
@@ -137,6 +139,7 @@ class pop_service {
   topic::topic_table& topics_;
   store::store& store_;
   offset::offset_table& offsets_;
+  filter::filter_registry& filters_;
   executor::scheduler& scheduler_;
   pop_settings settings_;
   executor::owner_id owner_ = executor::new_owner();

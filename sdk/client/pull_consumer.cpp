@@ -58,6 +58,13 @@ result<topic_info> pull_consumer::queues(std::string_view topic) {
 result<pull_result> pull_consumer::pull(std::string_view topic, uint32_t queue, uint64_t offset,
                                         uint32_t max_messages, std::chrono::milliseconds hold,
                                         std::string_view expression) {
+  return pull(topic, queue, offset, max_messages, hold,
+              filter_expression::tags(std::string(expression)));
+}
+
+result<pull_result> pull_consumer::pull(std::string_view topic, uint32_t queue, uint64_t offset,
+                                        uint32_t max_messages, std::chrono::milliseconds hold,
+                                        const filter_expression& filter) {
   if (!impl_) return failure(moved_from());
   if (hold.count() < 0 || hold.count() > UINT32_MAX) {
     return failure(errc::invalid_argument, "PULL: hold is out of range");
@@ -70,8 +77,8 @@ result<pull_result> pull_consumer::pull(std::string_view topic, uint32_t queue, 
   req.max_messages = max_messages;
   req.max_bytes = impl_->options_.max_bytes;
   req.hold_ms = static_cast<uint32_t>(hold.count());
-  req.filter_type = wire::filter_type::tag;
-  req.expression = expression;
+  req.filter_type = static_cast<wire::filter_type>(filter.kind);
+  req.expression = filter.text;
   result<frame> answer =
       impl_->conn_->call(wire::code::pull, req, hold + impl_->options_.request_timeout);
   if (!answer) return failure(answer.error());

@@ -65,12 +65,12 @@ result<void> check_tag_expression(std::string_view expression) {
 // and not yet processed, what was committed. Everything but `dropped` belongs to the I/O
 // thread; listener threads read `dropped` to skip the messages of a queue given away.
 struct process_queue {
-  process_queue(std::string t, uint32_t q, std::string expr, bool retry)
-      : topic(std::move(t)), queue_id(q), expression(std::move(expr)), retries(retry) {}
+  process_queue(std::string t, uint32_t q, filter_expression f, bool retry)
+      : topic(std::move(t)), queue_id(q), filter(std::move(f)), retries(retry) {}
 
   const std::string topic;
   const uint32_t queue_id;
-  const std::string expression;
+  const filter_expression filter;
   const bool retries;  // a queue of the group's retry topic
   std::atomic<bool> dropped{false};
 
@@ -98,7 +98,7 @@ using queue_ptr = std::shared_ptr<process_queue>;
 
 struct subscription_state {
   std::string topic;
-  std::string expression;
+  filter_expression filter;
   bool retries = false;  // the group's retry topic, subscribed by the consumer itself
   std::map<uint32_t, queue_ptr> queues;
   uint64_t rebalance_seq = 0;  // answers to older QUERY_ASSIGNMENTs are ignored
@@ -119,7 +119,7 @@ class push_consumer::impl {
 
   ~impl() { shutdown(); }
 
-  result<void> subscribe(std::string topic, std::string expression) {
+  result<void> subscribe(std::string topic, filter_expression filter) {
     std::lock_guard lock(lifecycle_);
     if (started_ || shut_) {
       return failure(errc::invalid_argument, "subscribe(): only before start()");
@@ -127,17 +127,19 @@ class push_consumer::impl {
     if (topic.empty() || topic.size() > wire::max_str_bytes) {
       return failure(errc::invalid_argument, "subscribe(): the topic must be 1 to 65535 bytes");
     }
-    if (expression.empty()) expression = "*";
-    if (result<void> ok = check_tag_expression(expression); !ok) return ok;
+    if (filter.kind == filter_kind::tag) {
+      if (filter.text.empty()) filter.text = "*";
+      if (result<void> ok = check_tag_expression(filter.text); !ok) return ok;
+    }
     for (subscription_state& s : subs_) {
       if (s.topic == topic) {
-        s.expression = std::move(expression);
+        s.filter = std::move(filter);
         return success();
       }
     }
     subscription_state s;
     s.topic = std::move(topic);
-    s.expression = std::move(expression);
+    s.filter = std::move(filter);
     subs_.push_back(std::move(s));
     return success();
   }
@@ -177,6 +179,11 @@ class push_consumer::impl {
     if (clustering()) subscribe_to_retries();
     pool_ = std::make_unique<internal::listener_pool>(options_.threads);
     if (result<void> ok = conn_->start(); !ok) {
+      pool_->stop();
+      return ok;
+    }
+    if (result<void> ok = check_filters_with_broker(); !ok) {
+      conn_->shutdown();
       pool_->stop();
       return ok;
     }
@@ -233,7 +240,7 @@ class push_consumer::impl {
   void subscribe_to_retries() {
     subscription_state s;
     s.topic = wire::retry_topic_of(options_.group);
-    s.expression = "*";
+    s.filter = filter_expression::tags("*");
     s.retries = true;
     subs_.push_back(std::move(s));
   }
@@ -274,8 +281,25 @@ class push_consumer::impl {
     heartbeat([this] { rebalance_all(); });
   }
 
-  void heartbeat(std::function<void()> then) {
-    if (stopping_) return;
+  // SQL and Lua expressions are parsed by the broker alone: register once now, so that one it
+  // refuses fails start() with the filter's message and column. An unreachable broker is no
+  // reason to fail: the heartbeats that follow register (and report) once it is up.
+  result<void> check_filters_with_broker() {
+    const bool broker_parses = std::any_of(subs_.begin(), subs_.end(), [](const auto& s) {
+      return s.filter.kind != filter_kind::tag;
+    });
+    if (!broker_parses) return success();
+    result<frame> answer =
+        conn_->call(wire::code::heartbeat, heartbeat_request(), options_.request_timeout);
+    if (!answer && answer.error().code == errc::broker &&
+        (answer.error().status == wire::status::invalid_filter ||
+         answer.error().status == wire::status::filter_unsupported)) {
+      return failure(answer.error());
+    }
+    return success();
+  }
+
+  [[nodiscard]] wire::heartbeat_request heartbeat_request() const {
     wire::heartbeat_request hb;
     hb.client_id = options_.client_id;
     for (const subscription_state& s : subs_) {
@@ -283,11 +307,16 @@ class push_consumer::impl {
       sub.group = options_.group;
       sub.topic = s.topic;
       sub.model = static_cast<wire::consume_model>(options_.model);
-      sub.filter_type = wire::filter_type::tag;
-      sub.expression = s.expression;
+      sub.filter_type = static_cast<wire::filter_type>(s.filter.kind);
+      sub.expression = s.filter.text;
       hb.subscriptions.push_back(sub);
     }
-    conn_->async_call(wire::code::heartbeat, hb, options_.request_timeout,
+    return hb;
+  }
+
+  void heartbeat(std::function<void()> then) {
+    if (stopping_) return;
+    conn_->async_call(wire::code::heartbeat, heartbeat_request(), options_.request_timeout,
                       [this, then = std::move(then)](result<frame> r) {
                         // A failed heartbeat is sent again at the next interval; the
                         // assignment is asked for either way.
@@ -319,7 +348,7 @@ class push_consumer::impl {
     for (auto& [id, old] : sub.queues) {
       old->dropped = true;
       old->backlog.clear();
-      auto pq = std::make_shared<process_queue>(sub.topic, id, sub.expression, sub.retries);
+      auto pq = std::make_shared<process_queue>(sub.topic, id, sub.filter, sub.retries);
       old = pq;
       pq->init_requested = true;
       init(pq);
@@ -379,7 +408,7 @@ class push_consumer::impl {
     }
     for (const uint32_t id : ids) {
       if (sub.queues.count(id) != 0) continue;
-      auto pq = std::make_shared<process_queue>(sub.topic, id, sub.expression, sub.retries);
+      auto pq = std::make_shared<process_queue>(sub.topic, id, sub.filter, sub.retries);
       sub.queues.emplace(id, pq);
       auto b = bounds.find(id);
       if (b != bounds.end()) {
@@ -561,8 +590,8 @@ class push_consumer::impl {
     req.max_messages = options_.pull_batch;
     req.max_bytes = pull_max_bytes;
     req.hold_ms = static_cast<uint32_t>(options_.hold.count());
-    req.filter_type = wire::filter_type::tag;
-    req.expression = pq->expression;
+    req.filter_type = static_cast<wire::filter_type>(pq->filter.kind);
+    req.expression = pq->filter.text;
     conn_->async_call(wire::code::pull, req, options_.hold + options_.request_timeout,
                       [this, pq](result<frame> r) { pulled(pq, std::move(r)); });
   }
@@ -769,8 +798,12 @@ push_consumer::push_consumer(push_consumer&&) noexcept = default;
 push_consumer& push_consumer::operator=(push_consumer&&) noexcept = default;
 
 result<void> push_consumer::subscribe(std::string topic, std::string expression) {
+  return subscribe(std::move(topic), filter_expression::tags(std::move(expression)));
+}
+
+result<void> push_consumer::subscribe(std::string topic, filter_expression filter) {
   if (!impl_) return failure(moved_from());
-  return impl_->subscribe(std::move(topic), std::move(expression));
+  return impl_->subscribe(std::move(topic), std::move(filter));
 }
 void push_consumer::on_message(message_listener listener) {
   if (impl_) impl_->on_message(std::move(listener));

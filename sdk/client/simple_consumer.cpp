@@ -65,8 +65,8 @@ result<std::vector<popped_message>> simple_consumer::receive(uint32_t max_messag
   req.max_messages = max_messages;
   req.invisible_ms = static_cast<uint32_t>(invisible.count());
   req.hold_ms = static_cast<uint32_t>(o.hold.count());
-  req.filter_type = wire::filter_type::tag;
-  req.expression = o.expression;
+  req.filter_type = static_cast<wire::filter_type>(o.filter.kind);
+  req.expression = o.filter.text;
   req.fifo = o.fifo;
   req.max_attempts = o.max_attempts;
   result<frame> answer = impl_->conn_->call(wire::code::pop, req, o.hold + o.request_timeout);

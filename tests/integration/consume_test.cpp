@@ -111,12 +111,15 @@ TEST_F(consume_test, bad_positions_and_names_get_specific_answers) {
             wire::status::invalid_argument);
   wire::pull_request bad_filter = pull_at("orders", 0, 0);
   bad_filter.expression = "A || ";
-  EXPECT_EQ(status_of(c.call(wire::code::pull, bad_filter)), wire::status::invalid_argument);
+  const auto tags = c.call(wire::code::pull, bad_filter);
+  EXPECT_EQ(status_of(tags), wire::status::invalid_filter);
+  EXPECT_EQ(error_text(*tags).rfind("tag filter: col 5:", 0), 0u) << error_text(*tags);
+  // This broker's config loads no SQL filter.
   bad_filter.expression = "a > 1";
   bad_filter.filter_type = wire::filter_type::sql;
   const auto sql = c.call(wire::code::pull, bad_filter);
-  EXPECT_EQ(status_of(sql), wire::status::invalid_argument);
-  EXPECT_NE(error_text(*sql).find("SQL92"), std::string::npos) << error_text(*sql);
+  EXPECT_EQ(status_of(sql), wire::status::filter_unsupported);
+  EXPECT_NE(error_text(*sql).find("no sql filter"), std::string::npos) << error_text(*sql);
 
   const auto past = c.call(wire::code::pull, pull_at("orders", 0, 9));
   expect_ok(past);

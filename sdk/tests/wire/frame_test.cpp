@@ -221,6 +221,8 @@ TEST(WireFrame, NamesAreTheSpecNames) {
       {43, "STALE_HANDLE"},
       {44, "ALREADY_ACKED"},
       {45, "TRANSACTION_RESOLVED"},
+      {46, "INVALID_FILTER"},
+      {47, "FILTER_UNSUPPORTED"},
       {99, "INTERNAL"},
   };
   ASSERT_EQ(statuses.size(), wire::all_statuses.size());

@@ -28,7 +28,11 @@ class tag_expr : public berth::sdk::compiled_filter {
     if (hit) matches_.add();
     return hit;
   }
-  int tag_hash_verdict(uint64_t tag_hash) const override { return tag_hash == hash_ ? 1 : 0; }
+  // The tag that throws is left undecided, so that match() runs (and throws) for it.
+  int tag_hash_verdict(uint64_t tag_hash) const override {
+    if (!throw_on_.empty() && tag_hash == berth_tag_hash(berth::sdk::abi_str(throw_on_))) return -1;
+    return tag_hash == hash_ ? 1 : 0;
+  }
 
  private:
   std::string tag_;

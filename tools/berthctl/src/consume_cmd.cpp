@@ -3,6 +3,7 @@
 // With --pop, a simple consumer instead: the broker keeps what is in flight; each printed
 // message is acked (unless --no-ack, or it is the Nth of --fail-every N, to show redelivery).
 #include "context.hpp"
+#include "input.hpp"
 #include "parse.hpp"
 
 #include <berth/client/push_consumer.hpp>
@@ -13,6 +14,7 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <optional>
 
 namespace berth::tools {
 
@@ -22,6 +24,8 @@ struct consume_args {
   std::string topic;
   std::string group;
   std::string tag = "*";
+  std::string sql;
+  std::string lua_file;  // a file with the script, or "@name" for an operator's named script
   uint64_t count = 0;
   std::string timeout = "10s";
   std::string from = "latest";
@@ -32,7 +36,21 @@ struct consume_args {
   uint64_t fail_every = 0;
 };
 
-int consume_pop(const context& ctx, const consume_args& a, std::chrono::milliseconds idle) {
+// The subscription's filter from --tag-filter, --sql or --lua-filter (at most one is given).
+std::optional<client::filter_expression> filter_of(const consume_args& a) {
+  if (!a.sql.empty()) return client::filter_expression::sql(a.sql);
+  if (a.lua_file.empty()) return client::filter_expression::tags(a.tag);
+  if (a.lua_file.starts_with('@')) return client::filter_expression::lua(a.lua_file);
+  auto script = read_input(a.lua_file);
+  if (!script) {
+    fail("usage", "--lua-filter: cannot read '" + a.lua_file + "'", exit_usage);
+    return std::nullopt;
+  }
+  return client::filter_expression::lua(std::move(*script));
+}
+
+int consume_pop(const context& ctx, const consume_args& a, const client::filter_expression& filter,
+                std::chrono::milliseconds idle) {
   const auto invisible = parse_duration(a.invisible);
   if (!invisible) {
     return fail("usage", "--invisible: not a duration: '" + a.invisible + "' (use 30s, 2m)",
@@ -42,7 +60,7 @@ int consume_pop(const context& ctx, const consume_args& a, std::chrono::millisec
   o.endpoint = ctx.server;
   o.group = a.group;
   o.topic = a.topic;
-  o.expression = a.tag;
+  o.filter = filter;
   o.fifo = a.fifo;
   o.hold = idle.count() == 0 ? std::chrono::milliseconds(20'000)
                              : std::min<std::chrono::milliseconds>(idle, std::chrono::seconds(20));
@@ -95,7 +113,9 @@ int consume(const context& ctx, const consume_args& a) {
       return fail(fmt::format("consume from '{}'", a.topic), info.error());
     }
   }
-  if (a.pop) return consume_pop(ctx, a, *idle);
+  const auto filter = filter_of(a);
+  if (!filter) return exit_usage;
+  if (a.pop) return consume_pop(ctx, a, *filter, *idle);
   if (a.fifo || a.no_ack || a.fail_every != 0) {
     return fail("usage", "--fifo, --no-ack and --fail-every go with --pop", exit_usage);
   }
@@ -114,7 +134,7 @@ int consume(const context& ctx, const consume_args& a) {
   // A message refused after --count is reached is handed back later; never within this run.
   o.retry_delay = std::chrono::hours(1);
   client::push_consumer consumer(o);
-  if (auto ok = consumer.subscribe(a.topic, a.tag); !ok) {
+  if (auto ok = consumer.subscribe(a.topic, *filter); !ok) {
     return fail(fmt::format("subscribe to '{}'", a.topic), ok.error());
   }
 
@@ -165,8 +185,20 @@ void add_consume_command(CLI::App& app, context& ctx) {
       "messages or --timeout without one, and commits what it printed");
   c->add_option("--topic", args->topic, "Topic to consume")->required();
   c->add_option("--group", args->group, "Consumer group")->required();
-  c->add_option("--tag", args->tag, "Tag filter: * (all) or \"TagA || TagB\"")
-      ->capture_default_str();
+  auto* tag = c->add_option("--tag-filter,--tag", args->tag,
+                            "Tag filter: * (all) or \"TagA || TagB\"")
+                  ->capture_default_str();
+  auto* sql = c->add_option("--sql", args->sql,
+                            "SQL92 filter over user properties and TAGS, evaluated by the "
+                            "broker: \"a > 5 AND region = 'eu'\" (docs/filters.md)")
+                  ->type_name("EXPR");
+  auto* lua = c->add_option("--lua-filter", args->lua_file,
+                            "Lua filter: a file (- for stdin) whose chunk returns "
+                            "function(msg) -> boolean, or @NAME for a script the broker's "
+                            "operator registered (docs/filters.md)")
+                  ->type_name("FILE");
+  tag->excludes(sql)->excludes(lua);
+  sql->excludes(lua);
   c->add_option("--count", args->count, "Stop after this many messages (0: no limit)")
       ->capture_default_str();
   c->add_option("--timeout", args->timeout,

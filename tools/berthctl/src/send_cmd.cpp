@@ -1,5 +1,6 @@
 // berthctl send: send one message (or --count copies) and print where each was stored.
 #include "context.hpp"
+#include "input.hpp"
 #include "parse.hpp"
 
 #include <berth/client/producer.hpp>
@@ -75,17 +76,6 @@ void print_checked(const context& ctx, const std::string& id, client::transactio
   }
 }
 
-std::optional<std::string> read_all(const std::string& path) {
-  if (path == "-") {
-    std::ostringstream s;
-    s << std::cin.rdbuf();
-    return s.str();
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
 int send(const context& ctx, const send_args& a) {
   client::message m;
   m.topic = a.topic;
@@ -114,7 +104,7 @@ int send(const context& ctx, const send_args& a) {
     m.set_property(kv->first, kv->second);
   }
   if (a.file) {
-    auto content = read_all(*a.file);
+    auto content = read_input(*a.file);
     if (!content) return fail("read " + *a.file, std::strerror(errno));
     m.body = std::move(*content);
   } else if (a.body) {

@@ -45,6 +45,10 @@ class pull_consumer {
                            uint32_t max_messages,
                            std::chrono::milliseconds hold = std::chrono::milliseconds(0),
                            std::string_view expression = "*");
+  // The same with any filter (tag, SQL92, Lua); next_offset skips what did not match.
+  result<pull_result> pull(std::string_view topic, uint32_t queue, uint64_t offset,
+                           uint32_t max_messages, std::chrono::milliseconds hold,
+                           const filter_expression& filter);
   // Record `offset` (the next one to read) as the group's position on the queue.
   result<void> commit(std::string_view topic, uint32_t queue, uint64_t offset);
   // The group's committed offset; nullopt when it has committed nothing there.

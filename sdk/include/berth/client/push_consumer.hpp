@@ -107,6 +107,9 @@ class push_consumer {
   // registers: the broker refuses a HEARTBEAT naming an unknown topic (it is sent again every
   // heartbeat_interval, so consumption begins once the topic is created).
   result<void> subscribe(std::string topic, std::string expression = "*");
+  // The same with any filter. The broker alone parses SQL92 and Lua: start() registers once
+  // and fails with its INVALID_FILTER or FILTER_UNSUPPORTED answer (when the broker is up).
+  result<void> subscribe(std::string topic, filter_expression filter);
   void on_message(message_listener listener);
 
   // errc::invalid_argument without a group, a subscription or a listener.

@@ -14,6 +14,7 @@
 
 #include <berth/client/error.hpp>
 #include <berth/client/message.hpp>
+#include <berth/client/types.hpp>
 
 #include <chrono>
 #include <cstdint>
@@ -28,7 +29,7 @@ struct simple_consumer_options {
   std::string endpoint = "127.0.0.1:10911";
   std::string group;                                // required
   std::string topic;                                // required
-  std::string expression = "*";                     // tag filter: "*" or "TagA || TagB"
+  filter_expression filter;                         // default: every message ("*" tags)
   bool fifo = false;                                // message groups in order, one at a time
   uint32_t max_attempts = 0;  // deliveries before the dead-letter topic; 0: the broker's (17)
   std::chrono::milliseconds hold{5000};  // how long receive() waits for a first message

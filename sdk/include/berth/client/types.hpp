@@ -41,6 +41,24 @@ struct topic_info {
 
 enum class consume_model : uint8_t { clustering = 0, broadcasting = 1 };
 
+// What a consumer subscribes to. The broker evaluates it (docs/filters.md), so messages that
+// do not match never cross the network; it refuses a bad expression with the filter's message
+// and column (errc::broker, INVALID_FILTER) and a kind it has no filter for
+// (FILTER_UNSUPPORTED).
+enum class filter_kind : uint8_t { tag = 0, sql = 1, lua = 2 };
+
+struct filter_expression {
+  filter_kind kind = filter_kind::tag;
+  std::string text = "*";
+
+  // "*" (every message) or "TagA || TagB".
+  static filter_expression tags(std::string text) { return {filter_kind::tag, std::move(text)}; }
+  // RocketMQ's SQL92 subset over user properties and TAGS: "region = 'eu' AND amount > 5".
+  static filter_expression sql(std::string text) { return {filter_kind::sql, std::move(text)}; }
+  // A Lua chunk returning function(msg) -> boolean, or "@name" for an operator's named script.
+  static filter_expression lua(std::string script) { return {filter_kind::lua, std::move(script)}; }
+};
+
 // A group's position on one queue.
 struct group_queue_info {
   std::string topic;

@@ -78,6 +78,8 @@ enum class status : uint16_t {
   stale_handle = 43,
   already_acked = 44,
   transaction_resolved = 45,
+  invalid_filter = 46,      // the filter refused the expression; the message says where ("col N: ...")
+  filter_unsupported = 47,  // no filter plugin serves that filter type
   internal = 99,
 };
 
@@ -120,6 +122,8 @@ inline constexpr std::array all_statuses{
     status::stale_handle,
     status::already_acked,
     status::transaction_resolved,
+    status::invalid_filter,
+    status::filter_unsupported,
     status::internal,
 };
 
@@ -191,6 +195,8 @@ inline constexpr std::array all_statuses{
     case status::stale_handle: return "STALE_HANDLE";
     case status::already_acked: return "ALREADY_ACKED";
     case status::transaction_resolved: return "TRANSACTION_RESOLVED";
+    case status::invalid_filter: return "INVALID_FILTER";
+    case status::filter_unsupported: return "FILTER_UNSUPPORTED";
     case status::internal: return "INTERNAL";
   }
   return "UNKNOWN";
