@@ -135,6 +135,7 @@ void produce(const bench_options& o, unsigned index, uint32_t queue_count, int64
   client::message m(o.topic, std::string(o.size, 'x'));
   window win(o.sync ? 1 : o.in_flight);
   uint32_t next_queue = index;
+  uint64_t sent_here = 0;  // numbers the messages for --buckets
 
   while (now_ns() < stop_ns) {
     sleep_until_ns(pace.reserve(now_ns(), o.batch));
@@ -148,6 +149,7 @@ void produce(const bench_options& o, unsigned index, uint32_t queue_count, int64
       for (auto& b : batch) {
         b.queue_id = queue;
         stamp(b, o.deliver_after);
+        if (o.buckets > 0) b.set_property("bucket", std::to_string(sent_here++ % o.buckets));
       }
       const int64_t start = now_ns();
       c.sent.fetch_add(count, std::memory_order_relaxed);
@@ -163,6 +165,7 @@ void produce(const bench_options& o, unsigned index, uint32_t queue_count, int64
       continue;
     }
     stamp(m, o.deliver_after);
+    if (o.buckets > 0) m.set_property("bucket", std::to_string(sent_here++ % o.buckets));
     const int64_t start = now_ns();
     c.sent.fetch_add(1, std::memory_order_relaxed);
     if (o.sync) {
@@ -301,6 +304,7 @@ bool run_bench(const bench_options& o, bench_report& report, std::string& why) {
     so.endpoint = o.server;
     so.group = group;
     so.topic = o.topic;
+    if (!o.sql.empty()) so.filter = client::filter_expression::sql(o.sql);
     so.hold = std::chrono::milliseconds(1000);  // how late a consumer notices the run ended
     so.request_timeout = o.timeout;
     auto consumer = std::make_unique<client::simple_consumer>(so);
@@ -324,7 +328,9 @@ bool run_bench(const bench_options& o, bench_report& report, std::string& why) {
     co.rebalance_interval = std::chrono::milliseconds(2000);
     co.request_timeout = o.timeout;
     auto consumer = std::make_unique<client::push_consumer>(co);
-    if (auto ok = consumer->subscribe(o.topic); !ok) {
+    const auto filter = o.sql.empty() ? client::filter_expression::tags("*")
+                                      : client::filter_expression::sql(o.sql);
+    if (auto ok = consumer->subscribe(o.topic, filter); !ok) {
       why = "subscribe: " + ok.error().to_string();
       return false;
     }
@@ -477,12 +483,13 @@ std::string ms(uint64_t ns) { return fmt::format("{:.3f}", static_cast<double>(n
 std::string format_report(const bench_options& o, const bench_report& r) {
   std::string s = fmt::format(
       "berth-bench: {} producer(s), {} {}consumer(s), {} B bodies, batch {}, {}, rate {}, "
-      "{:.1f} s{}{}\n",
+      "{:.1f} s{}{}{}\n",
       o.producers, o.consumers, o.pop ? "pop " : "", o.size, o.batch,
       o.sync ? std::string("sync") : fmt::format("in-flight {}", o.in_flight),
       o.rate > 0 ? fmt::format("{:.0f}/s", o.rate) : std::string("unlimited"),
       static_cast<double>(o.duration.count()) / 1000.0,
       o.messages > 0 ? fmt::format(", at most {} msgs", o.messages) : std::string(),
+      o.sql.empty() ? std::string() : fmt::format(", filter \"{}\"", o.sql),
       o.deliver_after.count() > 0
           ? fmt::format(", delivered after {:.3f} s",
                         static_cast<double>(o.deliver_after.count()) / 1000.0)
@@ -527,6 +534,8 @@ std::string format_report_json(const bench_options& o, const bench_report& r) {
       {"sync", o.sync},
       {"pop", o.pop},
       {"messages", o.messages},
+      {"buckets", o.buckets},
+      {"sql", o.sql},
       {"deliver_after_ms", o.deliver_after.count()},
       {"rate", o.rate},
       {"duration_s", static_cast<double>(o.duration.count()) / 1000.0},

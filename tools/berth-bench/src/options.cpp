@@ -61,6 +61,14 @@ parse_outcome parse_bench_options(const std::vector<std::string>& args) {
   app.add_flag("--pop", o.pop,
                "Consumers pop (simple_consumer: up to 32 messages at a time, invisible 30 s) "
                "and ack each message, instead of push consumers pulling");
+  app.add_option("--buckets", o.buckets,
+                 "Give each message the property bucket = its number % N, for --sql filters "
+                 "that select 1/N of them (0: no property)")
+      ->capture_default_str()
+      ->check(CLI::Range(0u, 1'000'000u));
+  app.add_option("--sql", o.sql,
+                 "Consumers subscribe with this SQL92 filter, evaluated by the broker (e.g. "
+                 "\"bucket = 0\"; the broker's config needs [[filter]] plugin = \"sql\")");
   app.add_option("--group", o.group, "Consumer group (default: berth-bench-<pid>)");
   app.add_option("--from", from,
                  "Where push consumers start on queues the group has no offset for: latest or "

@@ -27,6 +27,10 @@ struct bench_options {
   // then measure the lateness of each delivery.
   std::chrono::milliseconds deliver_after{0};
   bool pop = false;  // consumers are simple_consumers (POP + ACK), not push consumers
+  // Each message carries the property bucket = <its number> % buckets (0: no property), so
+  // that a SQL filter such as "bucket = 0" selects a known share of them.
+  uint32_t buckets = 0;
+  std::string sql;  // consumers subscribe with this SQL92 filter ("": every message)
   std::string group;        // empty: "berth-bench-<pid>"
   bool from_earliest = false;
   std::chrono::milliseconds timeout{10'000};  // per request
