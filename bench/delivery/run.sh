@@ -18,29 +18,12 @@
 # --quick: 100 000 timers, 30 s idle windows, shorter runs (a smoke run, not figures to
 # record). BERTH_JOBS sets the build's -j.
 set -euo pipefail
-root=$(cd "$(dirname "$0")/../.." && pwd)
-dir=$PWD
-quick=0
-port=10961
-while [[ $# -gt 0 ]]; do
-  case $1 in
-    --dir) dir=$2; shift 2 ;;
-    --quick) quick=1; shift ;;
-    --port) port=$2; shift 2 ;;
-    *) echo "usage: $0 [--dir DIR] [--quick] [--port PORT]" >&2; exit 2 ;;
-  esac
-done
-mkdir -p "$dir"
-dir=$(cd "$dir" && pwd)
+source "$(dirname "$0")/../lib.sh"
+parse_bench_args 10961 "$@"
 timers=1000000 idle=60 lateness_run=30 backlog_run=10
 [[ $quick == 1 ]] && timers=100000 idle=30 lateness_run=8 backlog_run=2
 
-"$root/scripts/install-deps.sh"
-cmake -S "$root" -B "$root/build-bench" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-  -DBERTH_BUILD_TESTS=OFF > /dev/null
-cmake --build "$root/build-bench" -j "${BERTH_JOBS:-$(nproc)}" \
-  --target berthd berth-bench berth-store-mmap berth-transport-tcp
-bin="$root/build-bench/bin"
+build_bench_targets berthd berth-bench berth-store-mmap berth-transport-tcp
 server="127.0.0.1:$port"
 clk_tck=$(getconf CLK_TCK)
 

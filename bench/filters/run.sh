@@ -12,31 +12,14 @@
 #
 # --quick: 100k messages and short google-benchmark runs (a smoke run, not figures to record).
 set -euo pipefail
-root=$(cd "$(dirname "$0")/../.." && pwd)
-dir=$PWD
-quick=0
-port=10952
-while [[ $# -gt 0 ]]; do
-  case $1 in
-    --dir) dir=$2; shift 2 ;;
-    --quick) quick=1; shift ;;
-    --port) port=$2; shift 2 ;;
-    *) echo "usage: $0 [--dir DIR] [--quick] [--port PORT]" >&2; exit 2 ;;
-  esac
-done
-mkdir -p "$dir"
-dir=$(cd "$dir" && pwd)
+source "$(dirname "$0")/../lib.sh"
+parse_bench_args 10952 "$@"
 messages=1000000
 min_time=1
 if [[ $quick == 1 ]]; then messages=100000; min_time=0.1; fi
 
-"$root/scripts/install-deps.sh"
-cmake -S "$root" -B "$root/build-bench" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-  -DBERTH_BUILD_TESTS=OFF > /dev/null
-cmake --build "$root/build-bench" -j "${BERTH_JOBS:-$(nproc)}" \
-  --target berthd berth-bench berth-filter-bench berth-store-mmap berth-transport-tcp \
+build_bench_targets berthd berth-bench berth-filter-bench berth-store-mmap berth-transport-tcp \
   berth-filter-tag berth-filter-sql berth-filter-lua
-bin="$root/build-bench/bin"
 server="127.0.0.1:$port"
 
 echo "== machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB RAM"

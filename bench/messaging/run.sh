@@ -11,29 +11,12 @@
 #
 # --quick: 2 s runs (a smoke run, not figures to record). BERTH_JOBS sets the build's -j.
 set -euo pipefail
-root=$(cd "$(dirname "$0")/../.." && pwd)
-dir=$PWD
-quick=0
-port=10951
-while [[ $# -gt 0 ]]; do
-  case $1 in
-    --dir) dir=$2; shift 2 ;;
-    --quick) quick=1; shift ;;
-    --port) port=$2; shift 2 ;;
-    *) echo "usage: $0 [--dir DIR] [--quick] [--port PORT]" >&2; exit 2 ;;
-  esac
-done
-mkdir -p "$dir"
-dir=$(cd "$dir" && pwd)
+source "$(dirname "$0")/../lib.sh"
+parse_bench_args 10951 "$@"
 seconds=10s
 [[ $quick == 1 ]] && seconds=2s
 
-"$root/scripts/install-deps.sh"
-cmake -S "$root" -B "$root/build-bench" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-  -DBERTH_BUILD_TESTS=OFF > /dev/null
-cmake --build "$root/build-bench" -j "${BERTH_JOBS:-$(nproc)}" \
-  --target berthd berth-bench berth-store-mmap berth-transport-tcp
-bin="$root/build-bench/bin"
+build_bench_targets berthd berth-bench berth-store-mmap berth-transport-tcp
 server="127.0.0.1:$port"
 
 berthd_pid=

@@ -1,0 +1,34 @@
+# What every bench/*/run.sh does first; sourced, not run.
+#
+#   source "$(dirname "$0")/../lib.sh"
+#   parse_bench_args DEFAULT_PORT "$@"     # sets dir (absolute, made), quick (0/1), port
+#   build_bench_targets TARGET...          # installs what is missing, builds a Release tree
+#
+# After build_bench_targets: root, bin (build-bench/bin). BERTH_JOBS sets the build's -j.
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+parse_bench_args() {
+  port=$1
+  shift
+  dir=$PWD
+  quick=0
+  while [[ $# -gt 0 ]]; do
+    case $1 in
+      --dir) dir=$2; shift 2 ;;
+      --quick) quick=1; shift ;;
+      --port) port=$2; shift 2 ;;
+      *) echo "usage: $0 [--dir DIR] [--quick] [--port PORT]" >&2; exit 2 ;;
+    esac
+  done
+  mkdir -p "$dir"
+  dir=$(cd "$dir" && pwd)
+}
+
+build_bench_targets() {
+  "$root/scripts/install-deps.sh"
+  cmake -S "$root" -B "$root/build-bench" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+    -DBERTH_BUILD_TESTS=OFF > /dev/null
+  cmake --build "$root/build-bench" -j "${BERTH_JOBS:-$(nproc)}" --target "$@"
+  bin="$root/build-bench/bin"
+}
