@@ -32,9 +32,17 @@ int prepare(lua_State* L) {
   return 2;
 }
 
+// Longer error texts are cut: they end up in log lines.
+constexpr size_t kMaxErrorText = 1000;
+
 std::string error_object_text(lua_State* L, int index) {
-  if (lua_type(L, index) == LUA_TSTRING) return lua_tostring(L, index);
-  return std::string("error object is a ") + luaL_typename(L, index) + " value";
+  if (lua_type(L, index) != LUA_TSTRING) {
+    return std::string("error object is a ") + luaL_typename(L, index) + " value";
+  }
+  size_t length = 0;
+  const char* text = lua_tolstring(L, index, &length);
+  if (length <= kMaxErrorText) return {text, length};
+  return std::string(text, kMaxErrorText) + "...";
 }
 
 call_result verdict(lua_State* L, int index) {

@@ -107,3 +107,41 @@ TEST_F(budget_test, a_smaller_instruction_limit_is_honoured) {
 
 }  // namespace
 }  // namespace berth::plugins::filter_lua::test
+
+namespace berth::plugins::filter_lua::test {
+namespace {
+
+TEST_F(budget_test, the_smallest_memory_limit_leaves_room_for_a_script) {
+  host_.set_size("memory_limit", 64 << 10);
+  const auto expr = compile("local t = {} return function(m) t = {m.tag} return t[1] == 'a' end");
+  EXPECT_TRUE(matches(*expr, tagged("a")));
+  const auto state = filter_state::create({"return function(m) end", "script", "s"},
+                                          budgets{100000, 64 << 10});
+  EXPECT_LT(state->memory_used(), size_t{32} << 10);
+}
+
+}  // namespace
+}  // namespace berth::plugins::filter_lua::test
+
+namespace berth::plugins::filter_lua::test {
+namespace {
+
+TEST_F(budget_test, runaway_recursion_ends_in_a_counted_error) {
+  const auto plain = bomb("local function f(n) return 1 + f(n + 1) end return f(1)");
+  EXPECT_LT(explode_then_check(*plain), 2000ms);
+  const auto through_c = bomb(
+      "local t = setmetatable({}, {__index = function(t, k) return t[k .. 'x'] end})\n"
+      "return t.a");
+  EXPECT_LT(explode_then_check(*through_c), 2000ms);
+  EXPECT_EQ(errors(), 2);
+}
+
+TEST_F(budget_test, a_huge_error_message_is_cut_in_the_log) {
+  const auto expr = bomb("error(string.rep('x', 100000))");
+  EXPECT_LT(explode_then_check(*expr), 2000ms);
+  ASSERT_EQ(host_.logs().size(), 1u);
+  EXPECT_LT(host_.logs().front().size(), 1200u);
+}
+
+}  // namespace
+}  // namespace berth::plugins::filter_lua::test
