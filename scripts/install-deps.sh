@@ -7,6 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev binutils
   libboost-dev libtomlplusplus-dev libspdlog-dev libfmt-dev libcli11-dev nlohmann-json3-dev
   prometheus-cpp-dev libgtest-dev libgmock-dev libxxhash-dev libbenchmark-dev strace
+  liblua5.4-dev  # plugins/filter-lua
   jq  # bench/*/run.sh read berth-bench's JSON
 )
 
