@@ -42,6 +42,12 @@ flush = "async"
 plugin = "tcp"
 listen = "127.0.0.1:0"
 
+[[filter]]
+plugin = "sql"
+
+[[filter]]
+plugin = "lua"
+
 [transaction]
 check_interval = "200ms"
 timeout = "0s"
@@ -294,6 +300,54 @@ TEST_F(berthctl_test, consume_pop_acks_what_it_prints_and_fail_every_shows_redel
            "--timeout", "1s"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("INVALID_ARGUMENT"), std::string::npos) << r.err;
+}
+
+TEST_F(berthctl_test, consume_filters_by_tag_sql_or_lua_and_refuses_a_bad_expression) {
+  ASSERT_EQ(ctl({"topic", "create", "filtered", "--queues", "1"}).exit_code, 0);
+  for (int i = 0; i < 6; ++i) {
+    ASSERT_EQ(ctl({"send", "--topic", "filtered", "--tag", i % 2 == 0 ? "even" : "odd",
+                   "--property", "n=" + std::to_string(i), "--body", "b" + std::to_string(i)})
+                  .exit_code,
+              0);
+  }
+  const auto bodies = [](const std::vector<json>& lines) {
+    std::vector<std::string> out;
+    for (const json& l : lines) out.push_back(l["body"].get<std::string>());
+    return out;
+  };
+  using list = std::vector<std::string>;
+  EXPECT_EQ(bodies(ctl_json_lines({"consume", "--topic", "filtered", "--group", "by-sql",
+                                   "--from", "earliest", "--sql", "n >= 3", "--timeout", "5s"})),
+            (list{"b3", "b4", "b5"}));
+  EXPECT_EQ(bodies(ctl_json_lines({"consume", "--topic", "filtered", "--group", "by-tag",
+                                   "--from", "earliest", "--tag-filter", "odd", "--timeout",
+                                   "3s"})),
+            (list{"b1", "b3", "b5"}));
+  const auto script = dir_->write("even_small.lua",
+                                  "return function(m)\n"
+                                  "  return m.tag == 'even' and tonumber(m.properties.n) < 4\n"
+                                  "end\n");
+  EXPECT_EQ(bodies(ctl_json_lines({"consume", "--topic", "filtered", "--group", "by-lua",
+                                   "--from", "earliest", "--lua-filter", script.string(),
+                                   "--timeout", "5s"})),
+            (list{"b0", "b2"}));
+  EXPECT_EQ(bodies(ctl_json_lines({"consume", "--pop", "--topic", "filtered", "--group",
+                                   "by-sql-pop", "--sql", "TAGS = 'odd' AND n < 3", "--timeout",
+                                   "3s"})),
+            (list{"b1"}));
+
+  // A bad expression: the broker's message with the column, exit 1; two filters: usage.
+  auto r = ctl({"consume", "--topic", "filtered", "--group", "bad", "--sql", "n >", "--timeout",
+                "1s"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("INVALID_FILTER"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("sql filter: col "), std::string::npos) << r.err;
+  EXPECT_EQ(lines_of(r.err).size(), 1u) << r.err;
+  r = ctl({"consume", "--topic", "filtered", "--group", "bad", "--sql", "n > 1", "--tag-filter",
+           "odd"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  r = ctl({"consume", "--topic", "filtered", "--group", "bad", "--lua-filter", "/no/such.lua"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
 }
 
 TEST_F(berthctl_test, failures_exit_non_zero_with_one_stderr_line) {
