@@ -3,14 +3,10 @@
 // Plugins are found like berthd finds them (bin/../lib/berth).
 #include "filter/filter_registry.hpp"
 
-#include "config/validate.hpp"
-#include "executor/scheduler.hpp"
 #include "plugin_host/finder.hpp"
-#include "plugin_host/instance.hpp"
-#include "plugin_host/library.hpp"
+#include "plugin_host/testing_instance.hpp"
 
 #include <benchmark/benchmark.h>
-#include <toml++/toml.h>
 
 #include <array>
 #include <cstdio>
@@ -24,10 +20,8 @@ namespace host = kernel::plugin_host;
 
 // The broker's filter registry with the three plugins, made once.
 struct filters {
-  kernel::metrics::registry metrics;
-  kernel::executor::scheduler scheduler{1};
-  host::host_services services{metrics, scheduler, "berth-bench", "/tmp"};
-  kernel::filter::filter_registry registry{metrics};
+  host::test_services runtime{"berth-bench", "/tmp"};
+  kernel::filter::filter_registry registry{runtime.metrics};
 
   filters() {
     for (const char* name : {"tag", "sql", "lua"}) registry.add(instance(name));
@@ -36,16 +30,7 @@ struct filters {
   host::instance_ptr instance(const char* name) {
     const auto path = host::find_plugin(host::default_search_path(), kernel::config::plugin_kind::filter, name);
     if (!path) die(std::string("no filter plugin '") + name + "' (build it first)");
-    auto library = host::load_library(*path);
-    if (!library) die(library.error().message);
-    kernel::config::config_tree tree;
-    kernel::config::config_errors errors;
-    const toml::table empty;
-    const kernel::config::validate_context ctx{"bench", "filter", {}, {}};
-    if (!kernel::config::validate_table(empty, library.value()->schema(), ctx, tree, errors)) {
-      die(errors.front().to_string());
-    }
-    auto made = host::plugin_instance::create(library.value(), {name, "", tree}, services);
+    auto made = host::instance_from_toml(*path, "", name, runtime.services);
     if (!made) die(made.error().message);
     return made.value();
   }

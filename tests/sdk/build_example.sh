@@ -11,6 +11,8 @@ pid=
 
 cmake --install "$build" --component sdk --prefix "$work/sdk" > "$work/install.log"
 [[ -f "$work/sdk/include/berth/abi/berth_abi.h" ]] || { echo "SDK headers not installed"; exit 1; }
+[[ -f "$work/sdk/include/berth/plugin/testing/fake_host.hpp" ]] \
+  || { echo "the SDK's fake host for plugin unit tests is not installed"; exit 1; }
 cp -r "$example" "$work/src"   # outside the tree: nothing but the installed SDK to build against
 cmake -S "$work/src" -B "$work/build" -G Ninja -DCMAKE_PREFIX_PATH="$work/sdk" \
   -DCMAKE_BUILD_TYPE=Release > "$work/configure.log" || { cat "$work/configure.log"; exit 1; }

@@ -3,13 +3,9 @@
 // its string check, and evaluation errors counted.
 #include "filter/filter_registry.hpp"
 
-#include "config/validate.hpp"
-#include "executor/scheduler.hpp"
-#include "plugin_host/instance.hpp"
-#include "plugin_host/library.hpp"
+#include "plugin_host/testing_instance.hpp"
 
 #include <gtest/gtest.h>
-#include <toml++/toml.h>
 
 #include <string>
 
@@ -32,15 +28,7 @@ class filter_registry_test : public ::testing::Test {
   // An instance of the library at `path`, with `id`, from `toml_text`.
   plugin_host::instance_ptr instance(const char* path, const std::string& id,
                                      const std::string& toml_text = "") {
-    auto library = plugin_host::load_library(path);
-    EXPECT_TRUE(library) << (library ? "" : library.error().message);
-    if (!library) return nullptr;
-    const toml::table table = toml::parse(toml_text);
-    config::config_tree tree;
-    config::config_errors errors;
-    const config::validate_context ctx{"test.toml", "filter", {}, {}};
-    EXPECT_TRUE(config::validate_table(table, library.value()->schema(), ctx, tree, errors));
-    auto made = plugin_host::plugin_instance::create(library.value(), {id, "", tree}, services_);
+    auto made = plugin_host::instance_from_toml(path, toml_text, id, services_.services);
     EXPECT_TRUE(made) << (made ? "" : made.error().message);
     return made ? made.value() : nullptr;
   }
@@ -60,10 +48,8 @@ class filter_registry_test : public ::testing::Test {
     return std::holds_alternative<refusal>(made) ? std::get<refusal>(made) : refusal{};
   }
 
-  metrics::registry metrics_;
-  executor::scheduler scheduler_{1};
-  plugin_host::host_services services_{metrics_, scheduler_, "berth-test", "/tmp/data"};
-  filter_registry registry_{metrics_, 2};
+  plugin_host::test_services services_;
+  filter_registry registry_{services_.metrics, 2};
 };
 
 TEST_F(filter_registry_test, star_takes_everything_even_without_a_tag_plugin) {
@@ -145,7 +131,7 @@ TEST_F(filter_registry_test, evaluation_errors_count_as_no_match_and_are_counted
   ASSERT_TRUE(f);
   EXPECT_FALSE(f->matches(tagged("boom")));
   EXPECT_FALSE(f->matches(tagged("boom")));
-  const std::string text = metrics_.serialize();
+  const std::string text = services_.metrics.serialize();
   EXPECT_NE(text.find("berth_filter_errors_total{filter=\"sql\"} 2"), std::string::npos) << text;
 }
 

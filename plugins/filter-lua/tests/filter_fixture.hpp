@@ -1,10 +1,10 @@
 // The lua filter over a fake host with the schema's defaults, and messages built in the test.
 #pragma once
 
-#include "fake_host.hpp"
 #include "lua_filter.hpp"
 
 #include <berth/plugin/error.hpp>
+#include <berth/plugin/testing/fake_host.hpp>
 
 #include <gtest/gtest.h>
 
@@ -102,7 +102,7 @@ class filter_fixture : public ::testing::Test {
 
   [[nodiscard]] int64_t errors() const { return host_.metric("lua_filter_errors_total"); }
 
-  fake_host host_;
+  sdk::testing::fake_host host_;
   sdk::host sdk_host_{host_.table(), host_.context()};
   std::unique_ptr<lua_filter> filter_;
 };

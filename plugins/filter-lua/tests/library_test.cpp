@@ -1,16 +1,13 @@
 // The built libberth-filter-lua.so as berthd sees it: loaded and checked by the kernel's
 // plugin host, configured from TOML through its own schema, driven through the filter ABI.
-#include "config/validate.hpp"
-#include "executor/scheduler.hpp"
-#include "metrics/registry.hpp"
 #include "plugin_host/filter_calls.hpp"
 #include "plugin_host/instance.hpp"
 #include "plugin_host/library.hpp"
+#include "plugin_host/testing_instance.hpp"
 
 #include <berth/abi/berth_filter.h>
 
 #include <gtest/gtest.h>
-#include <toml++/toml.h>
 
 #include <array>
 #include <filesystem>
@@ -25,24 +22,6 @@ namespace host = kernel::plugin_host;
 
 class library_test : public ::testing::Test {
  protected:
-  library_test() {
-    auto loaded = host::load_library(BERTH_FILTER_LUA_LIBRARY);
-    if (loaded) library_ = loaded.value();
-    else ADD_FAILURE() << loaded.error().message;
-  }
-
-  // Validate `toml_text` against the plugin's schema, then create an instance from it.
-  result<host::instance_ptr> create(const std::string& toml_text = "") {
-    const toml::table table = toml::parse(toml_text);
-    kernel::config::config_tree tree;
-    kernel::config::config_errors errors;
-    const kernel::config::validate_context ctx{"test.toml", "filter", {}, {}};
-    if (!kernel::config::validate_table(table, library_->schema(), ctx, tree, errors)) {
-      return failure(BERTH_E_INVALID, errors.front().to_string());
-    }
-    return host::plugin_instance::create(library_, {"filter-lua-1", "", tree}, services_);
-  }
-
   static const berth_filter_ops& ops(const host::instance_ptr& instance) {
     return instance->ops<berth_filter_ops>();
   }
@@ -65,16 +44,14 @@ class library_test : public ::testing::Test {
     return view;
   }
 
-  kernel::metrics::registry metrics_;
-  kernel::executor::scheduler scheduler_{1};
-  host::host_services services_{metrics_, scheduler_, "berth-test", "/tmp/data"};
-  host::library_ptr library_;
+  host::test_plugin plugin_{BERTH_FILTER_LUA_LIBRARY, "filter-lua-1"};
+  const host::library_ptr& library_ = plugin_.library();  // null when refused
   std::array<char, 512> error_{};
   berth_status status_ = BERTH_OK;
 };
 
 TEST_F(library_test, loads_as_the_lua_filter_with_the_whole_filter_table) {
-  ASSERT_TRUE(library_);
+  ASSERT_TRUE(library_) << plugin_.load_error();
   EXPECT_EQ(library_->name(), "lua");
   EXPECT_EQ(library_->kind(), kernel::config::plugin_kind::filter);
   const auto* table = static_cast<const berth_filter_ops*>(library_->descriptor().ops);
@@ -82,8 +59,7 @@ TEST_F(library_test, loads_as_the_lua_filter_with_the_whole_filter_table) {
 }
 
 TEST_F(library_test, compiles_and_matches_through_the_abi_with_defaults) {
-  ASSERT_TRUE(library_);
-  auto instance = create();
+  auto instance = plugin_.create();
   ASSERT_TRUE(instance) << instance.error().message;
   berth_filter_expr* expr =
       compile(instance.value(), "return function(m) return m.tag == 'red' end");
@@ -98,8 +74,7 @@ TEST_F(library_test, compiles_and_matches_through_the_abi_with_defaults) {
 }
 
 TEST_F(library_test, a_compile_error_reaches_the_host_with_its_column) {
-  ASSERT_TRUE(library_);
-  auto instance = create();
+  auto instance = plugin_.create();
   ASSERT_TRUE(instance) << instance.error().message;
   EXPECT_EQ(compile(instance.value(), "return function(m)\nreturn +\nend"), nullptr);
   EXPECT_EQ(status_, BERTH_E_INVALID);
@@ -107,8 +82,7 @@ TEST_F(library_test, a_compile_error_reaches_the_host_with_its_column) {
 }
 
 TEST_F(library_test, a_runaway_script_is_no_match_and_counted_in_the_metrics) {
-  ASSERT_TRUE(library_);
-  auto instance = create("instruction_limit = 1000\nmemory_limit = \"256KiB\"");
+  auto instance = plugin_.create("instruction_limit = 1000\nmemory_limit = \"256KiB\"");
   ASSERT_TRUE(instance) << instance.error().message;
   berth_filter_expr* expr = compile(
       instance.value(), "return function(m) if m.tag == 'loop' then while true do end end return true end");
@@ -118,7 +92,7 @@ TEST_F(library_test, a_runaway_script_is_no_match_and_counted_in_the_metrics) {
   EXPECT_EQ(ops(instance.value()).match(expr, &loop), 0);
   EXPECT_EQ(ops(instance.value()).match(expr, &ok), 1);
   ops(instance.value()).release(expr);
-  const std::string text = metrics_.serialize();
+  const std::string text = plugin_.services().metrics.serialize();
   EXPECT_NE(text.find("berth_lua_filter_errors_total{instance=\"filter-lua-1\",kind=\"filter\"} 1"),
             std::string::npos)
       << text;
@@ -128,26 +102,26 @@ TEST_F(library_test, a_runaway_script_is_no_match_and_counted_in_the_metrics) {
 }
 
 TEST_F(library_test, the_schema_bounds_the_budgets) {
-  ASSERT_TRUE(library_);
-  auto refused = create("instruction_limit = 999");
+  ASSERT_TRUE(library_) << plugin_.load_error();
+  auto refused = plugin_.create("instruction_limit = 999");
   ASSERT_FALSE(refused);
   EXPECT_NE(refused.error().message.find("instruction_limit"), std::string::npos)
       << refused.error().message;
-  refused = create("memory_limit = \"32KiB\"");
+  refused = plugin_.create("memory_limit = \"32KiB\"");
   ASSERT_FALSE(refused);
   EXPECT_NE(refused.error().message.find("memory_limit"), std::string::npos);
-  EXPECT_TRUE(create("instruction_limit = 1000\nmemory_limit = \"64KiB\"\n"
-                     "max_script_bytes = \"1KiB\"\nerror_log_interval = \"1s\"\n"
-                     "allow_client_scripts = false"));
+  EXPECT_TRUE(plugin_.create("instruction_limit = 1000\nmemory_limit = \"64KiB\"\n"
+                             "max_script_bytes = \"1KiB\"\nerror_log_interval = \"1s\"\n"
+                             "allow_client_scripts = false"));
 }
 
 TEST_F(library_test, a_broken_named_script_fails_creation_with_its_file) {
-  ASSERT_TRUE(library_);
+  ASSERT_TRUE(library_) << plugin_.load_error();
   const std::filesystem::path dir =
       std::filesystem::temp_directory_path() / ("berth-filter-lua-lib-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   std::ofstream(dir / "bad.lua") << "return 1";
-  auto refused = create("script_dir = \"" + dir.string() + "\"");
+  auto refused = plugin_.create("script_dir = \"" + dir.string() + "\"");
   std::filesystem::remove_all(dir);
   ASSERT_FALSE(refused);
   EXPECT_NE(refused.error().message.find("named script '" + (dir / "bad.lua").string() +

@@ -1,15 +1,12 @@
 // The built libberth-filter-sql.so as berthd sees it: loaded and checked by the kernel's plugin
 // host, configured from TOML through its own schema, compiling and matching through its ops.
-#include "config/validate.hpp"
-#include "executor/scheduler.hpp"
-#include "metrics/registry.hpp"
 #include "plugin_host/instance.hpp"
 #include "plugin_host/library.hpp"
+#include "plugin_host/testing_instance.hpp"
 
 #include <berth/abi/berth_filter.h>
 
 #include <gtest/gtest.h>
-#include <toml++/toml.h>
 
 #include <array>
 #include <string>
@@ -22,24 +19,6 @@ namespace host = kernel::plugin_host;
 
 class library_test : public ::testing::Test {
  protected:
-  library_test() {
-    auto loaded = host::load_library(BERTH_FILTER_SQL_LIBRARY);
-    if (loaded) library_ = loaded.value();
-    else ADD_FAILURE() << loaded.error().message;
-  }
-
-  // Validate `toml_text` against the plugin's schema, then create an instance from it.
-  result<host::instance_ptr> create(const std::string& toml_text = "") {
-    const toml::table table = toml::parse(toml_text);
-    kernel::config::config_tree tree;
-    kernel::config::config_errors errors;
-    const kernel::config::validate_context ctx{"test.toml", "filter[0]", {}, {}};
-    if (!kernel::config::validate_table(table, library_->schema(), ctx, tree, errors)) {
-      return failure(BERTH_E_INVALID, errors.front().to_string());
-    }
-    return host::plugin_instance::create(library_, {"filter-sql-1", "", tree}, services_);
-  }
-
   static const berth_filter_ops& ops(const host::instance_ptr& instance) {
     return instance->ops<berth_filter_ops>();
   }
@@ -56,10 +35,8 @@ class library_test : public ::testing::Test {
     return out;
   }
 
-  kernel::metrics::registry metrics_;
-  kernel::executor::scheduler scheduler_{1};
-  host::host_services services_{metrics_, scheduler_, "berth-test", "/tmp/data"};
-  host::library_ptr library_;
+  host::test_plugin plugin_{BERTH_FILTER_SQL_LIBRARY, "filter-sql-1"};
+  const host::library_ptr& library_ = plugin_.library();  // null when refused
 };
 
 berth_message_view message_with(const std::vector<berth_property>& properties, std::string_view tag) {
@@ -74,7 +51,7 @@ berth_message_view message_with(const std::vector<berth_property>& properties, s
 }
 
 TEST_F(library_test, loads_as_the_sql_filter_with_the_tag_hash_fast_path) {
-  ASSERT_TRUE(library_);
+  ASSERT_TRUE(library_) << plugin_.load_error();
   EXPECT_EQ(library_->name(), "sql");
   EXPECT_EQ(library_->kind(), kernel::config::plugin_kind::filter);
   const auto* table = static_cast<const berth_filter_ops*>(library_->descriptor().ops);
@@ -82,8 +59,7 @@ TEST_F(library_test, loads_as_the_sql_filter_with_the_tag_hash_fast_path) {
 }
 
 TEST_F(library_test, an_empty_table_gets_the_documented_defaults) {
-  ASSERT_TRUE(library_);
-  auto instance = create();
+  auto instance = plugin_.create();
   ASSERT_TRUE(instance) << instance.error().message;
   std::string error;
   // max_expression_bytes = "4KiB"
@@ -103,12 +79,12 @@ TEST_F(library_test, an_empty_table_gets_the_documented_defaults) {
 }
 
 TEST_F(library_test, the_schema_bounds_the_limits) {
-  ASSERT_TRUE(library_);
-  EXPECT_FALSE(create("max_depth = 0"));
-  EXPECT_FALSE(create("max_depth = 257"));
-  EXPECT_FALSE(create("max_expression_bytes = \"2MiB\""));
-  EXPECT_FALSE(create("max_bytes = 1"));  // unknown key
-  auto instance = create("max_depth = 3\nmax_expression_bytes = \"16B\"");
+  ASSERT_TRUE(library_) << plugin_.load_error();
+  EXPECT_FALSE(plugin_.create("max_depth = 0"));
+  EXPECT_FALSE(plugin_.create("max_depth = 257"));
+  EXPECT_FALSE(plugin_.create("max_expression_bytes = \"2MiB\""));
+  EXPECT_FALSE(plugin_.create("max_bytes = 1"));  // unknown key
+  auto instance = plugin_.create("max_depth = 3\nmax_expression_bytes = \"16B\"");
   ASSERT_TRUE(instance) << instance.error().message;
   std::string error;
   EXPECT_EQ(compile(instance.value(), "((a = 1))", error), nullptr);
@@ -116,8 +92,7 @@ TEST_F(library_test, the_schema_bounds_the_limits) {
 }
 
 TEST_F(library_test, compiles_with_columns_and_matches_through_the_ops) {
-  ASSERT_TRUE(library_);
-  auto instance = create();
+  auto instance = plugin_.create();
   ASSERT_TRUE(instance) << instance.error().message;
   const berth_filter_ops& filter = ops(instance.value());
   std::string error;
@@ -140,7 +115,7 @@ TEST_F(library_test, compiles_with_columns_and_matches_through_the_ops) {
   EXPECT_EQ(filter.match_tag_hash(e, paid_big.tag_hash), -1);
   filter.release(e);
 
-  const std::string exposition = metrics_.serialize();
+  const std::string exposition = plugin_.services().metrics.serialize();
   EXPECT_NE(exposition.find("berth_sql_filter_evaluations_total"), std::string::npos);
   EXPECT_NE(exposition.find("berth_sql_filter_errors_total"), std::string::npos);
 }

@@ -2,11 +2,11 @@
 // berth_filter_ops table, over a fake_host. Compiled expressions come back as owning pointers.
 #pragma once
 
-#include "fake_host.hpp"
 #include "sql_filter.hpp"
 #include "test_message.hpp"
 
 #include <berth/plugin/filter.hpp>
+#include <berth/plugin/testing/fake_host.hpp>
 
 #include <gtest/gtest.h>
 
@@ -27,6 +27,11 @@ class plugin_fixture : public ::testing::Test {
   };
   using expr_ptr = std::unique_ptr<berth_filter_expr, expr_release>;
 
+  // The schema's defaults, which the kernel would have applied; a test may override them.
+  plugin_fixture() {
+    host_.set_size("max_expression_bytes", 4096);
+    host_.set_int("max_depth", 32);
+  }
   ~plugin_fixture() override {
     if (instance_ != nullptr) lifecycle::destroy(instance_);
   }
@@ -54,7 +59,7 @@ class plugin_fixture : public ::testing::Test {
     return adapter::match_tag_hash(e.get(), berth_tag_hash(sdk::abi_str(tag)));
   }
 
-  fake_host host_;
+  sdk::testing::fake_host host_;
   berth_instance* instance_ = nullptr;
   std::string last_error_;
 };

@@ -1,15 +1,12 @@
 // The built libberth-store-memory.so as berthd sees it: loaded and checked by the kernel's
 // plugin host, configured from TOML through its own schema, run on the kernel's scheduler.
-#include "config/validate.hpp"
-#include "executor/scheduler.hpp"
-#include "metrics/registry.hpp"
 #include "plugin_host/instance.hpp"
 #include "plugin_host/library.hpp"
+#include "plugin_host/testing_instance.hpp"
 
 #include <berth/abi/berth_store.h>
 
 #include <gtest/gtest.h>
-#include <toml++/toml.h>
 
 #include <array>
 #include <chrono>
@@ -23,36 +20,16 @@ namespace host = kernel::plugin_host;
 
 class library_test : public ::testing::Test {
  protected:
-  library_test() {
-    auto loaded = host::load_library(BERTH_STORE_MEMORY_LIBRARY);
-    if (loaded) library_ = loaded.value();
-    else ADD_FAILURE() << loaded.error().message;
-  }
-
-  // Validate `toml_text` against the plugin's schema, then create an instance from it.
-  result<host::instance_ptr> create(const std::string& toml_text = "") {
-    const toml::table table = toml::parse(toml_text);
-    kernel::config::config_tree tree;
-    kernel::config::config_errors errors;
-    const kernel::config::validate_context ctx{"test.toml", "store", {}, {}};
-    if (!kernel::config::validate_table(table, library_->schema(), ctx, tree, errors)) {
-      return failure(BERTH_E_INVALID, errors.front().to_string());
-    }
-    return host::plugin_instance::create(library_, {"store-memory-1", "", tree}, services_);
-  }
-
   static const berth_store_ops& ops(const host::instance_ptr& instance) {
     return instance->ops<berth_store_ops>();
   }
 
-  kernel::metrics::registry metrics_;
-  kernel::executor::scheduler scheduler_{1};
-  host::host_services services_{metrics_, scheduler_, "berth-test", "/tmp/data"};
-  host::library_ptr library_;
+  host::test_plugin plugin_{BERTH_STORE_MEMORY_LIBRARY, "store-memory-1"};
+  const host::library_ptr& library_ = plugin_.library();  // null when refused
 };
 
 TEST_F(library_test, loads_as_the_memory_store_with_the_whole_store_table) {
-  ASSERT_TRUE(library_);
+  ASSERT_TRUE(library_) << plugin_.load_error();
   EXPECT_EQ(library_->name(), "memory");
   EXPECT_EQ(library_->kind(), kernel::config::plugin_kind::store);
   EXPECT_EQ(library_->abi_version(), std::to_string(BERTH_ABI_MAJOR) + "." + std::to_string(BERTH_ABI_MINOR));
@@ -61,8 +38,7 @@ TEST_F(library_test, loads_as_the_memory_store_with_the_whole_store_table) {
 }
 
 TEST_F(library_test, an_empty_table_gets_the_documented_defaults) {
-  ASSERT_TRUE(library_);
-  auto instance = create();
+  auto instance = plugin_.create();
   ASSERT_TRUE(instance) << instance.error().message;
   berth_store_stats stats{};
   stats.struct_size = sizeof stats;
@@ -87,18 +63,17 @@ TEST_F(library_test, an_empty_table_gets_the_documented_defaults) {
 }
 
 TEST_F(library_test, the_schema_refuses_a_retention_under_one_second) {
-  ASSERT_TRUE(library_);
-  auto refused = create("retention = \"500ms\"");
+  ASSERT_TRUE(library_) << plugin_.load_error();
+  auto refused = plugin_.create("retention = \"500ms\"");
   ASSERT_FALSE(refused);
   EXPECT_NE(refused.error().message.find("retention"), std::string::npos)
       << refused.error().message;
-  EXPECT_TRUE(create("retention = \"1s\"\nretention_check_interval = \"1s\"\n"
-                     "max_message_size = \"1KiB\"\nmax_bytes = \"1MiB\""));
+  EXPECT_TRUE(plugin_.create("retention = \"1s\"\nretention_check_interval = \"1s\"\n"
+                             "max_message_size = \"1KiB\"\nmax_bytes = \"1MiB\""));
 }
 
 TEST_F(library_test, an_instance_with_its_retention_run_scheduled_is_destroyed_cleanly) {
-  ASSERT_TRUE(library_);
-  auto instance = create("retention_check_interval = \"100ms\"");
+  auto instance = plugin_.create("retention_check_interval = \"100ms\"");
   ASSERT_TRUE(instance) << instance.error().message;
   std::this_thread::sleep_for(std::chrono::milliseconds(250));  // a few runs on the scheduler
   instance.value().reset();  // retires the pending run, then destroys the store

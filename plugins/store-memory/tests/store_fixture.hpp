@@ -3,12 +3,12 @@
 // get read results back as owning pointers.
 #pragma once
 
-#include "fake_host.hpp"
 #include "memory_store.hpp"
 #include "stored_message.hpp"
 
 #include <berth/plugin/message_id.hpp>
 #include <berth/plugin/store.hpp>
+#include <berth/plugin/testing/fake_host.hpp>
 
 #include <gtest/gtest.h>
 
@@ -213,7 +213,7 @@ class store_fixture : public ::testing::Test {
     return {min, max};
   }
 
-  fake_host host_;
+  sdk::testing::fake_host host_;
   berth_instance* store_ = nullptr;
 };
 

@@ -1,24 +1,40 @@
-// A berth_host table for plugin unit tests, without berthd: config values the test sets, a
-// clock the test moves, posted tasks that run only when the test says so, and the log lines
-// and metric values the plugin produced. Thread-safe, like the real host.
+// berth::sdk::testing::fake_host: a berth_host table for plugin unit tests, without berthd.
+// Config values are the ones the test sets (the kernel would apply the schema's defaults: a
+// fixture sets the ones its plugin needs), both clocks move only when the test advances them,
+// posted tasks run only when the test says so and are dropped in the destructor, and the log
+// lines and metric values the plugin produced can be read back. Thread-safe, like the real host.
+// metric_add and metric_set take no lock and allocate nothing (an array of atomics indexed by
+// metric id), so hot paths that count can be measured through it; registration takes the lock.
+//
+//   berth::sdk::testing::fake_host fake;
+//   fake.set_size("max_bytes", 1 << 20);
+//   berth::sdk::host host(fake.table(), fake.context());
+//   my_plugin plugin(host);
+//   fake.advance(std::chrono::seconds(1));
+//   fake.run_due_tasks();
+//   EXPECT_EQ(fake.metric("my_plugin_things_total"), 1);
 #pragma once
 
 #include <berth/abi/berth_host.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <mutex>
 #include <string>
-#include <string_view>
 #include <vector>
 
-namespace berth::plugins::store_memory::test {
+namespace berth::sdk::testing {
 
 class fake_host {
  public:
+  // How many metrics one plugin instance may register; metric_register answers BERTH_E_FULL after.
+  static constexpr size_t max_metrics = 64;
+
   fake_host() = default;
   ~fake_host() { drop_all_tasks(); }
   fake_host(const fake_host&) = delete;
@@ -29,12 +45,23 @@ class fake_host {
     return reinterpret_cast<berth_host_ctx*>(this);
   }
 
-  // ---- config ----
+  // ---- config: keys the test does not set read as BERTH_CONFIG_NONE ----
+  void set_int(const std::string& key, int64_t value) { set(key, BERTH_CONFIG_INT, value); }
+  void set_bool(const std::string& key, bool value) { set(key, BERTH_CONFIG_BOOL, value ? 1 : 0); }
   void set_size(const std::string& key, uint64_t bytes) {
     set(key, BERTH_CONFIG_SIZE, static_cast<int64_t>(bytes));
   }
   void set_duration(const std::string& key, std::chrono::nanoseconds value) {
     set(key, BERTH_CONFIG_DURATION, value.count());
+  }
+  void set_string(const std::string& key, const std::string& value) {
+    std::lock_guard lock(mutex_);
+    std::string& stored = strings_[key];
+    stored = value;
+    berth_config_value v{};
+    v.type = BERTH_CONFIG_STRING;
+    v.string = berth_str{stored.data(), stored.size()};
+    config_[key] = v;
   }
 
   // ---- clock: both clocks move together ----
@@ -69,14 +96,18 @@ class fake_host {
   }
 
   // ---- what the plugin produced ----
+  // "<level> <message>" per line, in the order logged.
   [[nodiscard]] std::vector<std::string> logs() const {
     std::lock_guard lock(mutex_);
     return logs_;
   }
+  // The value of a registered metric, or -1 when the plugin registered none by that name (or
+  // its registration was refused: more than max_metrics).
   [[nodiscard]] int64_t metric(const std::string& name) const {
     std::lock_guard lock(mutex_);
     const auto it = metric_ids_.find(name);
-    return it == metric_ids_.end() ? -1 : metric_values_[it->second];
+    if (it == metric_ids_.end() || it->second >= max_metrics) return -1;
+    return metric_values_[it->second].load();
   }
 
  private:
@@ -130,21 +161,16 @@ class fake_host {
                                       uint32_t* out_id) {
     fake_host& host = self(ctx);
     std::lock_guard lock(host.mutex_);
-    const auto [it, added] =
-        host.metric_ids_.try_emplace(text(name), static_cast<uint32_t>(host.metric_values_.size()));
-    if (added) host.metric_values_.push_back(0);
+    const auto [it, added] = host.metric_ids_.try_emplace(text(name), host.next_metric_);
+    if (added) ++host.next_metric_;
     *out_id = it->second;
-    return BERTH_OK;
+    return it->second < max_metrics ? BERTH_OK : BERTH_E_FULL;
   }
   static void metric_add(berth_host_ctx* ctx, uint32_t id, int64_t delta) {
-    fake_host& host = self(ctx);
-    std::lock_guard lock(host.mutex_);
-    if (id < host.metric_values_.size()) host.metric_values_[id] += delta;
+    if (id < max_metrics) self(ctx).metric_values_[id] += delta;
   }
   static void metric_set(berth_host_ctx* ctx, uint32_t id, int64_t value) {
-    fake_host& host = self(ctx);
-    std::lock_guard lock(host.mutex_);
-    if (id < host.metric_values_.size()) host.metric_values_[id] = value;
+    if (id < max_metrics) self(ctx).metric_values_[id] = value;
   }
   static void metric_observe(berth_host_ctx*, uint32_t, double) {}
   static uint64_t now_ns(berth_host_ctx* ctx, uint32_t clock) {
@@ -188,9 +214,11 @@ class fake_host {
 
   mutable std::mutex mutex_;
   std::map<std::string, berth_config_value> config_;
+  std::map<std::string, std::string> strings_;  // what BERTH_CONFIG_STRING values point into
   std::vector<std::string> logs_;
   std::map<std::string, uint32_t> metric_ids_;
-  std::vector<int64_t> metric_values_;
+  uint32_t next_metric_ = 0;
+  std::array<std::atomic<int64_t>, max_metrics> metric_values_{};
   std::vector<task> tasks_;
   uint64_t next_task_ = 1;
   size_t dropped_ = 0;
@@ -198,4 +226,4 @@ class fake_host {
   std::atomic<int64_t> monotonic_ns_{1'000'000'000};
 };
 
-}  // namespace berth::plugins::store_memory::test
+}  // namespace berth::sdk::testing
