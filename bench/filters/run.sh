@@ -44,7 +44,7 @@ run() {  # label, then berth-bench options
   local label=$1
   shift
   "$bin/berth-bench" --server "$server" --output json "$@" 2>/dev/null |
-    jq -r --arg label "$label" '"| \($label) | \(.consumed) | \(.consume_seconds * 100 | round / 100) s | \(.consumed_msgs_per_s | round) msg/s |"'
+    jq -r --arg name "$label" '"| \($name) | \(.consumed) | \(.consume_seconds * 100 | round / 100) s | \(.consumed_msgs_per_s | round) msg/s |"'
 }
 
 echo
