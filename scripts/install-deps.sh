@@ -8,6 +8,7 @@ packages=(
   libboost-dev libtomlplusplus-dev libspdlog-dev libfmt-dev libcli11-dev nlohmann-json3-dev
   prometheus-cpp-dev libgtest-dev libgmock-dev libxxhash-dev libbenchmark-dev strace
   liblua5.4-dev  # plugins/filter-lua
+  libssl-dev openssl  # plugins/transport-tls, the client's TLS; tests make certificates and run s_client
   jq  # bench/*/run.sh read berth-bench's JSON
 )
 

@@ -265,6 +265,23 @@ void broker::sync_store() {
   }
 }
 
+unsigned broker::reload() {
+  unsigned failed = 0;
+  unsigned reloaded = 0;
+  for (const auto& [instance, on_start_error] : instances_) {
+    if (!instance->can_reload()) continue;
+    if (auto done = instance->reload(); !done) {
+      logger()->error("{}", done.error().message);
+      ++failed;
+    } else {
+      logger()->info("{} '{}' reloaded", config::to_string(instance->kind()), instance->id());
+      ++reloaded;
+    }
+  }
+  logger()->info("reload: {} instance(s) reloaded, {} failed", reloaded, failed);
+  return failed;
+}
+
 void broker::stop() {
   const bool was_running = running_;
   running_ = false;

@@ -41,6 +41,9 @@ class broker {
   // Graceful shutdown: transports stop accepting and drain, the store syncs, instances are
   // destroyed in reverse order. Idempotent.
   void stop();
+  // SIGHUP: every instance with a reload hook re-reads its files (certificates, accounts).
+  // One that fails keeps running on what it had; the count of failures is returned.
+  unsigned reload();
 
   [[nodiscard]] metrics::registry& metrics() { return metrics_; }
   // "id=endpoint" of every started transport.

@@ -44,6 +44,22 @@ result<std::shared_ptr<plugin_instance>> plugin_instance::create(library_ptr lib
   return made;
 }
 
+bool plugin_instance::can_reload() const {
+  const berth_plugin* d = &library_->descriptor();
+  return BERTH_HAS_FIELD(d, berth_plugin, reload) && d->reload != nullptr;
+}
+
+result<void> plugin_instance::reload() {
+  if (!can_reload()) return success();
+  std::array<char, 1024> message{};
+  berth_errbuf err{message.data(), message.size()};
+  const berth_status status = library_->descriptor().reload(handle_, &err);
+  if (status == BERTH_OK) return success();
+  return failure(status, fmt::format("{} '{}': reload failed, still running on what it had: {}",
+                                     context_->kind, context_->id,
+                                     message[0] != '\0' ? message.data() : "no reason given"));
+}
+
 plugin_instance::~plugin_instance() {
   // No task of this instance may run once it is gone, and none may be left to run later.
   context_->services->scheduler.retire_owner(context_->owner);

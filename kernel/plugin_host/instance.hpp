@@ -35,6 +35,11 @@ class plugin_instance {
   [[nodiscard]] berth_instance* handle() const { return handle_; }
   [[nodiscard]] const log::logger_ptr& logger() const { return context_->logger; }
 
+  // The plugin's reload hook (ABI 1.4): re-read the files it loaded. False, doing nothing, for a
+  // plugin without one; a failure carries the plugin's message. Main thread.
+  [[nodiscard]] bool can_reload() const;
+  result<void> reload();
+
   // The kind's ops table; the caller knows the kind (checked).
   template <class Ops>
   [[nodiscard]] const Ops& ops() const {

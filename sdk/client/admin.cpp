@@ -11,7 +11,7 @@ class admin::impl {
  public:
   explicit impl(admin_options options) : options_(std::move(options)) {
     internal::connection_options c =
-        internal::options_for(options_.endpoint, options_.client_id, options_.request_timeout);
+        internal::options_for(options_);
     conn_ = std::make_unique<internal::connection>(std::move(c));
   }
 

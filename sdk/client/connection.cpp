@@ -1,6 +1,7 @@
 #include "connection.hpp"
 
 #include "common.hpp"
+#include "tls_channel.hpp"
 
 #include <berth/wire/endian.hpp>
 #include <berth/wire/reader.hpp>
@@ -11,6 +12,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/read.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 
@@ -49,8 +51,30 @@ std::string ms_text(std::chrono::milliseconds d) { return std::to_string(d.count
 // One TCP connection attempt and what belongs to it. Handlers hold it by shared_ptr and do
 // nothing once it is no longer the connection's current session.
 struct session {
-  explicit session(asio::io_context& io) : socket(io), handshake_timer(io) {}
+  // With a TLS context, everything read and written goes through TLS over the socket.
+  session(asio::io_context& io, asio::ssl::context* tls) : socket(io), handshake_timer(io) {
+    if (tls != nullptr) secure.emplace(socket, *tls);
+  }
+
+  template <class Buffers, class Handler>
+  void read(const Buffers& buffers, Handler&& done) {
+    if (secure) {
+      asio::async_read(*secure, buffers, std::forward<Handler>(done));
+    } else {
+      asio::async_read(socket, buffers, std::forward<Handler>(done));
+    }
+  }
+  template <class Buffers, class Handler>
+  void write(const Buffers& buffers, Handler&& done) {
+    if (secure) {
+      asio::async_write(*secure, buffers, std::forward<Handler>(done));
+    } else {
+      asio::async_write(socket, buffers, std::forward<Handler>(done));
+    }
+  }
+
   tcp::socket socket;
+  std::optional<asio::ssl::stream<tcp::socket&>> secure;
   asio::steady_timer handshake_timer;
   std::array<uint8_t, wire::length_size> length{};
   std::vector<uint8_t> frame;
@@ -75,12 +99,14 @@ struct pending {
 }  // namespace
 
 connection_options options_for(const std::string& endpoint, std::string& client_id,
-                               std::chrono::milliseconds handshake_timeout) {
+                               std::chrono::milliseconds handshake_timeout,
+                               const tls_options& tls) {
   if (client_id.empty()) client_id = default_client_id();
   connection_options c;
   c.endpoint = endpoint;
   c.client_id = client_id;
   c.handshake_timeout = handshake_timeout;
+  c.tls = tls;
   return c;
 }
 
@@ -131,6 +157,11 @@ class connection::impl {
     }
     if (options_.client_id.empty() || options_.client_id.size() > wire::max_str_bytes) {
       return failure(errc::invalid_argument, "client id must be 1 to 65535 bytes");
+    }
+    if (options_.tls.enabled) {
+      result<tls_context_ptr> made = make_client_context(options_.tls);
+      if (!made) return failure(made.error());
+      tls_ = std::move(made).value();
     }
     try {
       work_.emplace(io_.get_executor());
@@ -269,12 +300,13 @@ class connection::impl {
 
   void connect() {
     if (stopping_) return;
-    auto s = std::make_shared<session>(io_);
+    auto s = std::make_shared<session>(io_, tls_.get());
     session_ = s;
     s->handshake_timer.expires_after(options_.handshake_timeout);
     s->handshake_timer.async_wait([this, s](const boost::system::error_code& ec) {
       if (ec || s != session_ || s->ready) return;
-      lost(s, "no connection and HELLO answer from " + options_.endpoint + " within " +
+      lost(s, std::string("no connection") + (s->secure ? ", TLS handshake" : "") +
+                  " and HELLO answer from " + options_.endpoint + " within " +
                   ms_text(options_.handshake_timeout));
     });
     resolver_.async_resolve(
@@ -295,10 +327,34 @@ class connection::impl {
                 }
                 boost::system::error_code ignored;
                 s->socket.set_option(tcp::no_delay(true), ignored);
-                read_length(s);
-                send_hello(s);
+                if (s->secure) {
+                  secure_handshake(s);
+                } else {
+                  read_length(s);
+                  send_hello(s);
+                }
               });
         });
+  }
+
+  void secure_handshake(const std::shared_ptr<session>& s) {
+    SSL* ssl = s->secure->native_handle();
+    if (auto ready = prepare_connection(ssl, options_.tls, host_); !ready) {
+      lost(s, ready.error().message);
+      return;
+    }
+    s->secure->async_handshake(asio::ssl::stream_base::client,
+                               [this, s](const boost::system::error_code& ec) {
+                                 if (s != session_) return;
+                                 if (ec) {
+                                   lost(s, handshake_failure(s->secure->native_handle(), ec,
+                                                             options_.endpoint,
+                                                             expected_name(options_.tls, host_)));
+                                   return;
+                                 }
+                                 read_length(s);
+                                 send_hello(s);
+                               });
   }
 
   void send_hello(const std::shared_ptr<session>& s) {
@@ -324,16 +380,15 @@ class connection::impl {
   // Write s->write_buffer; when it is out, write what was queued meanwhile.
   void write_buffered(const std::shared_ptr<session>& s) {
     s->writing = true;
-    asio::async_write(s->socket, asio::buffer(s->write_buffer),
-                      [this, s](const boost::system::error_code& ec, size_t) {
-                        s->writing = false;
-                        if (s != session_) return;
-                        if (ec) {
-                          lost(s, "cannot write to " + options_.endpoint + ": " + ec.message());
-                          return;
-                        }
-                        flush(s);
-                      });
+    s->write(asio::buffer(s->write_buffer), [this, s](const boost::system::error_code& ec, size_t) {
+      s->writing = false;
+      if (s != session_) return;
+      if (ec) {
+        lost(s, "cannot write to " + options_.endpoint + ": " + ec.message());
+        return;
+      }
+      flush(s);
+    });
   }
 
   void on_hello(const std::shared_ptr<session>& s, result<frame> r) {
@@ -531,29 +586,27 @@ class connection::impl {
   }
 
   void read_length(const std::shared_ptr<session>& s) {
-    asio::async_read(s->socket, asio::buffer(s->length),
-                     [this, s](const boost::system::error_code& ec, size_t) {
-                       if (s != session_) return;
-                       if (ec) {
-                         lost(s, read_failure(ec));
-                         return;
-                       }
-                       const wire::header_result r =
-                           wire::peek_length(s->length, receive_limit() - wire::length_size);
-                       if (r.state != wire::header_state::ok) {
-                         lost(s, "the broker sent a bad frame: " + r.reason);
-                         return;
-                       }
-                       // Only now, with the length checked, is the frame's buffer allocated.
-                       s->frame.assign(r.header.frame_size(), 0);
-                       std::copy(s->length.begin(), s->length.end(), s->frame.begin());
-                       read_rest(s);
-                     });
+    s->read(asio::buffer(s->length), [this, s](const boost::system::error_code& ec, size_t) {
+      if (s != session_) return;
+      if (ec) {
+        lost(s, read_failure(ec));
+        return;
+      }
+      const wire::header_result r =
+          wire::peek_length(s->length, receive_limit() - wire::length_size);
+      if (r.state != wire::header_state::ok) {
+        lost(s, "the broker sent a bad frame: " + r.reason);
+        return;
+      }
+      // Only now, with the length checked, is the frame's buffer allocated.
+      s->frame.assign(r.header.frame_size(), 0);
+      std::copy(s->length.begin(), s->length.end(), s->frame.begin());
+      read_rest(s);
+    });
   }
 
   void read_rest(const std::shared_ptr<session>& s) {
-    asio::async_read(
-        s->socket,
+    s->read(
         asio::buffer(s->frame.data() + wire::length_size, s->frame.size() - wire::length_size),
         [this, s](const boost::system::error_code& ec, size_t) {
           if (s != session_) return;
@@ -575,14 +628,19 @@ class connection::impl {
 
   static std::string read_failure(const boost::system::error_code& ec) {
     if (ec == asio::error::eof) return "closed by the broker";
+    if (ec == asio::ssl::error::stream_truncated) {
+      return "closed by the broker (without ending TLS)";
+    }
+    if (auto refused = client_refusal(ec)) return *refused;
     return "cannot read: " + ec.message();
   }
 
   static error broker_error(const frame& f) {
     wire::reader r(f.body(), f.header.code, wire::kind::response);
     const std::string_view text = r.text("message");
-    std::string message(wire::name(f.header.code));
-    message += ": ";
+    // Code 0 answers no request (a refused frame, a plaintext client on a TLS port).
+    std::string message =
+        f.header.code == wire::code{0} ? std::string() : std::string(wire::name(f.header.code)) + ": ";
     message += r.ok() ? text : std::string_view("(the broker's message did not decode)");
     return error{errc::broker, f.header.status, std::move(message)};
   }
@@ -617,6 +675,7 @@ class connection::impl {
   std::mutex post_mutex_;
   std::atomic<state> state_{state::created};  // changed under post_mutex_
   std::string host_, port_;
+  tls_context_ptr tls_;  // null without TLS
 
   // I/O thread only.
   tcp::resolver resolver_;

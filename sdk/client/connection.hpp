@@ -20,6 +20,7 @@
 #pragma once
 
 #include <berth/client/error.hpp>
+#include <berth/client/tls.hpp>
 #include <berth/wire/bodies.hpp>
 #include <berth/wire/frame.hpp>
 #include <berth/wire/writer.hpp>
@@ -83,15 +84,22 @@ using connected_handler = std::function<void(bool reconnect)>;
 struct connection_options {
   std::string endpoint;                               // "host:port", "[v6]:port"
   std::string client_id;                              // announced in HELLO
-  std::chrono::milliseconds handshake_timeout{3000};  // connect + HELLO
+  std::chrono::milliseconds handshake_timeout{3000};  // connect + TLS handshake + HELLO
+  tls_options tls;
   size_t max_message_size = 0;  // a request's largest body must fit; 0: the broker's limit
   std::string limit_source = "the broker's limit, from HELLO";  // names a non-zero limit
 };
 
-// The options every client starts from: `endpoint`, `client_id` (a default one when empty,
-// written back so that the client knows its own id) and the handshake timeout.
+// The options every client starts from, taken from its own options: `endpoint`, `client_id`
+// (a default one when empty, written back so that the client knows its own id), the request
+// timeout as the handshake timeout, and TLS.
 connection_options options_for(const std::string& endpoint, std::string& client_id,
-                               std::chrono::milliseconds handshake_timeout);
+                               std::chrono::milliseconds handshake_timeout,
+                               const tls_options& tls);
+template <class ClientOptions>
+connection_options options_for(ClientOptions& o) {
+  return options_for(o.endpoint, o.client_id, o.request_timeout, o.tls);
+}
 
 // "host:port" split; false when it is not one.
 bool parse_endpoint(const std::string& endpoint, std::string& host, std::string& port);

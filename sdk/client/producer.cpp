@@ -67,7 +67,7 @@ class producer::impl {
  public:
   explicit impl(producer_options options) : options_(std::move(options)) {
     internal::connection_options c =
-        internal::options_for(options_.endpoint, options_.client_id, options_.request_timeout);
+        internal::options_for(options_);
     c.max_message_size = options_.max_message_size;
     c.limit_source = "producer_options::max_message_size";
     conn_ = std::make_unique<internal::connection>(std::move(c));

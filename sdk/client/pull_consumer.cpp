@@ -17,7 +17,7 @@ class pull_consumer::impl {
  public:
   explicit impl(pull_consumer_options options) : options_(std::move(options)) {
     internal::connection_options c =
-        internal::options_for(options_.endpoint, options_.client_id, options_.request_timeout);
+        internal::options_for(options_);
     conn_ = std::make_unique<internal::connection>(std::move(c));
   }
 

@@ -111,7 +111,7 @@ class push_consumer::impl {
  public:
   explicit impl(push_consumer_options options) : options_(std::move(options)) {
     internal::connection_options c =
-        internal::options_for(options_.endpoint, options_.client_id, options_.request_timeout);
+        internal::options_for(options_);
     conn_ = std::make_unique<internal::connection>(std::move(c));
     conn_->set_connected_handler([this](bool) { on_connected(); });
     conn_->set_push_handler([this](const frame& f) { on_push(f); });

@@ -19,7 +19,7 @@ class simple_consumer::impl {
  public:
   explicit impl(simple_consumer_options options) : options_(std::move(options)) {
     internal::connection_options c =
-        internal::options_for(options_.endpoint, options_.client_id, options_.request_timeout);
+        internal::options_for(options_);
     conn_ = std::make_unique<internal::connection>(std::move(c));
   }
 

@@ -52,6 +52,17 @@ class running_broker {
     return err.substr(at, err.find('\n', at) - at);
   }
 
+  // The endpoint of the transport with id `id`, parsed from berthd's log; "" if it never
+  // started.
+  std::string wait_for_endpoint_of(const std::string& id,
+                                   std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
+    const std::string marker = "transport '" + id + "' listening on ";
+    if (!process_->wait_for_output(marker, timeout)) return {};
+    const std::string err = process_->err();
+    const auto at = err.find(marker) + marker.size();
+    return err.substr(at, err.find('\n', at) - at);
+  }
+
   child_process& process() { return *process_; }
 
  private:

@@ -58,10 +58,12 @@ child_process::child_process(std::vector<std::string> argv, const std::filesyste
   pid_ = ::fork();
   if (pid_ < 0) throw std::runtime_error("fork failed");
   if (pid_ == 0) {
+    // Nothing to read: a child that reads its input (openssl s_client) sees its end at once.
+    const int in = ::open("/dev/null", O_RDONLY);
     const int out = ::open(out_file_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     const int err = ::open(err_file_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (out < 0 || err < 0 || ::dup2(out, 1) < 0 || ::dup2(err, 2) < 0 ||
-        ::chdir(workdir.c_str()) != 0) {
+    if (in < 0 || out < 0 || err < 0 || ::dup2(in, 0) < 0 || ::dup2(out, 1) < 0 ||
+        ::dup2(err, 2) < 0 || ::chdir(workdir.c_str()) != 0) {
       ::_exit(126);
     }
     sigset_t none;

@@ -30,7 +30,8 @@ class temp_dir {
 
 class child_process {
  public:
-  // Start argv[0] with argv in `workdir`; output goes to files inside `output_dir`.
+  // Start argv[0] with argv in `workdir`; input is empty (/dev/null), output goes to files
+  // inside `output_dir`.
   child_process(std::vector<std::string> argv, const std::filesystem::path& workdir,
                 const std::filesystem::path& output_dir);
   ~child_process();  // SIGKILLs and reaps a child still running

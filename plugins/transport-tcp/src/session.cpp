@@ -1,14 +1,12 @@
 #include "session.hpp"
 
+#include "refusal_frame.hpp"
+
 #include <algorithm>
 
 #include <berth/wire/frame.hpp>
-#include <berth/wire/writer.hpp>
 
-#include <boost/asio/bind_executor.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/read.hpp>
-#include <boost/asio/write.hpp>
 
 namespace berth::transport_tcp {
 
@@ -25,18 +23,26 @@ std::string endpoint_text(const asio::ip::tcp::endpoint& e) {
 // What one read may take in: many small frames at once. A larger frame is read on its own.
 constexpr size_t read_buffer_size = size_t{32} << 10;
 
+// How long a clean end (TLS close_notify and its answer) may take before the socket is cut.
+constexpr std::chrono::seconds goodbye_timeout{2};
+
+std::string ms_text(std::chrono::nanoseconds d) {
+  return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(d).count()) + " ms";
+}
+
 }  // namespace
 
-session::session(session_services& services, asio::ip::tcp::socket socket, uint64_t id)
+session::session(session_services& services, byte_stream_ptr stream, uint64_t id)
     : services_(services),
       id_(id),
-      socket_(std::move(socket)),
-      strand_(asio::make_strand(socket_.get_executor())),
-      watchdog_(strand_) {
+      stream_(std::move(stream)),
+      strand_(stream_->socket().get_executor()),
+      watchdog_(strand_),
+      opened_at_(std::chrono::steady_clock::now()) {
   boost::system::error_code ec;
-  peer_ = endpoint_text(socket_.remote_endpoint(ec));
-  local_ = endpoint_text(socket_.local_endpoint(ec));
-  socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+  peer_ = endpoint_text(stream_->socket().remote_endpoint(ec));
+  local_ = endpoint_text(stream_->socket().local_endpoint(ec));
+  stream_->socket().set_option(asio::ip::tcp::no_delay(true), ec);
   in_.resize(read_buffer_size);
   ops_.struct_size = sizeof ops_;
   ops_.send = &session::kernel_send;
@@ -52,21 +58,36 @@ session::~session() {
 
 void session::start() {
   asio::post(strand_, [self = shared_from_this()] {
-    const berth_conn_info info = sdk::connection_info(self->peer_, self->local_,
-                                                         self->services_.config.max_frame_size);
-    sdk::connection_port::opened opened = self->services_.port.open(info, self->ops_, self.get());
-    if (opened.conn == nullptr) {
-      self->services_.host.warn("connection from ", self->peer_, " refused by the broker: ",
-                                opened.reason);
-      self->finish("refused: " + opened.reason);
-      return;
-    }
-    self->conn_ = opened.conn;
-    self->services_.host.debug("connection from ", self->peer_, " opened");
     self->touch();
     self->arm_watchdog();
-    self->read_more();
+    self->stream_->async_open(
+        [self](const std::string& failure) { self->on_open(failure); });
   });
+}
+
+void session::on_open(const std::string& failure) {
+  if (finished_) return;  // the open timeout, or the broker's stop, came first
+  if (!failure.empty()) {
+    services_.open_failures.add();
+    services_.host.warn("connection from ", peer_, ": ", failure, "; closing it");
+    finish(failure);
+    return;
+  }
+  opening_ = false;
+  const std::string subject = stream_->peer_subject();
+  const berth_conn_info info =
+      sdk::connection_info(peer_, local_, services_.config.max_frame_size, subject);
+  sdk::connection_port::opened opened = services_.port.open(info, ops_, this);
+  if (opened.conn == nullptr) {
+    services_.host.warn("connection from ", peer_, " refused by the broker: ", opened.reason);
+    finish("refused: " + opened.reason);
+    return;
+  }
+  conn_ = opened.conn;
+  services_.host.debug("connection from ", peer_, " opened",
+                       subject.empty() ? "" : " (client certificate " + subject + ")");
+  touch();
+  read_more();
 }
 
 void session::shutdown(const std::string& reason) {
@@ -79,17 +100,18 @@ void session::abort(const std::string& reason) {
 
 // ---- reading -----------------------------------------------------------------------------------
 
-bool session::reading_allowed() const { return !finished_ && !closing_ && !paused_ && !reading_; }
+bool session::reading_allowed() const {
+  return !finished_ && !opening_ && !closing_ && !paused_ && !reading_;
+}
 
 void session::read_more() {
   if (!reading_allowed()) return;
   reading_ = true;
-  socket_.async_read_some(
+  stream_->async_read_some(
       asio::buffer(in_.data() + in_end_, in_.size() - in_end_),
-      asio::bind_executor(strand_, [self = shared_from_this()](const boost::system::error_code& ec,
-                                                               size_t bytes) {
+      [self = shared_from_this()](const boost::system::error_code& ec, size_t bytes) {
         self->on_read(ec, bytes);
-      }));
+      });
 }
 
 void session::on_read(const boost::system::error_code& ec, size_t bytes) {
@@ -127,11 +149,11 @@ void session::deliver_buffered() {
       in_begin_ = in_end_ = 0;
       start_frame_clock();
       reading_ = true;
-      asio::async_read(socket_, asio::buffer(frame_.data() + have, size - have),
-                       asio::bind_executor(strand_, [self = shared_from_this()](
-                                                        const boost::system::error_code& e, size_t) {
-                         self->on_big_frame(e);
-                       }));
+      stream_->async_read_exactly(
+          asio::buffer(frame_.data() + have, size - have),
+          [self = shared_from_this()](const boost::system::error_code& e, size_t) {
+            self->on_big_frame(e);
+          });
       return;
     }
     if (have < size) break;
@@ -228,10 +250,9 @@ void session::write_next() {
     ++in_flight_;
   }
   writing_ = true;
-  asio::async_write(socket_, write_parts_,
-                    asio::bind_executor(strand_, [self = shared_from_this()](
-                                                     const boost::system::error_code& ec,
-                                                     size_t bytes) { self->on_written(ec, bytes); }));
+  stream_->async_write(write_parts_,
+                       [self = shared_from_this()](const boost::system::error_code& ec,
+                                                   size_t bytes) { self->on_written(ec, bytes); });
 }
 
 void session::on_written(const boost::system::error_code& ec, size_t bytes) {
@@ -254,7 +275,7 @@ void session::on_written(const boost::system::error_code& ec, size_t bytes) {
     return;
   }
   if (closing_) {
-    finish(close_reason_);
+    say_goodbye();
     return;
   }
   if (paused_ && pending_bytes_ <= services_.config.max_pending_bytes / 2) {
@@ -268,14 +289,7 @@ void session::on_written(const boost::system::error_code& ec, size_t bytes) {
 void session::refuse(uint16_t status, const std::string& reason) {
   services_.refused_frames.add();
   services_.host.warn("connection from ", peer_, ": ", reason, "; closing it");
-  wire::frame_header h;
-  h.kind = wire::kind::response;
-  h.code = wire::code{0};  // answers no request: code 0, request id 0 (docs/protocol.md)
-  h.status = static_cast<wire::status>(status);
-  refusal_.clear();
-  wire::frame_builder frame(refusal_, h);
-  frame.body().text(reason);
-  (void)frame.finish();
+  refusal_ = refusal_frame(status, reason);
   outgoing out;
   out.parts.emplace_back(refusal_.data(), refusal_.size());
   out.bytes = refusal_.size();
@@ -289,7 +303,17 @@ void session::close_when_written(const std::string& reason) {
     closing_ = true;
     close_reason_ = reason;
   }
-  if (queue_.empty() && !writing_) finish(close_reason_);
+  if (queue_.empty() && !writing_) say_goodbye();
+}
+
+void session::say_goodbye() {
+  if (finished_ || goodbye_started_) return;
+  if (opening_) {  // nothing was ever said: nothing to end cleanly
+    finish(close_reason_);
+    return;
+  }
+  goodbye_started_ = std::chrono::steady_clock::now();
+  stream_->async_goodbye([self = shared_from_this()] { self->finish(self->close_reason_); });
 }
 
 void session::touch() { last_activity_ = std::chrono::steady_clock::now(); }
@@ -299,7 +323,10 @@ void session::start_frame_clock() { frame_started_ = std::chrono::steady_clock::
 void session::arm_watchdog() {
   // A quarter of the shorter limit, between 10 ms and 1 s: a limit is enforced at most that
   // much late.
-  const auto shorter = std::min(services_.config.idle_timeout, services_.config.request_timeout);
+  auto shorter = std::min(services_.config.idle_timeout, services_.config.request_timeout);
+  if (opening_ && services_.config.open_timeout.count() > 0) {
+    shorter = std::min(shorter, services_.config.open_timeout);
+  }
   const auto interval = std::clamp<std::chrono::nanoseconds>(
       shorter / 4, std::chrono::milliseconds(10), std::chrono::seconds(1));
   watchdog_.expires_after(interval);
@@ -311,6 +338,19 @@ void session::arm_watchdog() {
 
 void session::on_watchdog() {
   const auto now = std::chrono::steady_clock::now();
+  if (opening_ && services_.config.open_timeout.count() > 0 &&
+      now - opened_at_ >= services_.config.open_timeout) {
+    const std::string why = "the TLS handshake did not complete within " +
+                            ms_text(services_.config.open_timeout);
+    services_.open_failures.add();
+    services_.host.warn("connection from ", peer_, ": ", why, "; closing it");
+    finish(why);
+    return;
+  }
+  if (goodbye_started_ && now - *goodbye_started_ >= goodbye_timeout) {
+    finish(close_reason_);
+    return;
+  }
   if (frame_started_ && now - *frame_started_ >= services_.config.request_timeout) {
     const auto ms =
         std::chrono::duration_cast<std::chrono::milliseconds>(services_.config.request_timeout)
@@ -332,10 +372,8 @@ void session::on_watchdog() {
 void session::finish(const std::string& reason) {
   if (finished_) return;
   finished_ = true;
-  boost::system::error_code ignored;
   watchdog_.cancel();
-  socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-  socket_.close(ignored);
+  stream_->close();
   if (conn_ != nullptr) {
     services_.port.closed(conn_);  // from here on the kernel sends nothing more
     conn_ = nullptr;

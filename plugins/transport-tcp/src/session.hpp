@@ -1,20 +1,22 @@
-// One client connection: reads length-prefixed frames and hands each whole frame to the
-// kernel; writes what the kernel sends back, in order, with gathered writes; closes on
-// protocol garbage, idleness, or the kernel's word.
+// One client connection: opens its byte stream (the TLS handshake, bounded by open_timeout),
+// reads length-prefixed frames and hands each whole frame to the kernel; writes what the
+// kernel sends back, in order, with gathered writes; closes on protocol garbage, idleness, or
+// the kernel's word. The same session serves transport-tcp and transport-tls: only the stream
+// differs.
 //
-// Everything runs on the session's strand. The kernel may send from any thread: the parts are
-// posted to the strand. Back-pressure: while more than max_pending_bytes wait to be written,
-// no further frame is read, so a client that does not read cannot make the broker buffer
-// without bound.
+// Everything runs on the session's strand (the socket's executor). The kernel may send from
+// any thread: the parts are posted to the strand. Back-pressure: while more than
+// max_pending_bytes wait to be written, no further frame is read, so a client that does not
+// read cannot make the broker buffer without bound.
 #pragma once
 
-#include "tcp_config.hpp"
+#include "byte_stream.hpp"
+#include "listener_config.hpp"
 
 #include <berth/plugin/connections.hpp>
 
-#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 
 #include <array>
 #include <atomic>
@@ -32,7 +34,7 @@ namespace berth::transport_tcp {
 
 // What every session of one transport instance shares; outlives them all.
 struct session_services {
-  const tcp_config& config;
+  const listener_config& config;
   const sdk::host& host;
   sdk::connection_port port;
   std::function<void(uint64_t session_id)> on_finished;  // the transport forgets the session
@@ -40,16 +42,17 @@ struct session_services {
   sdk::metric bytes_in;
   sdk::metric bytes_out;
   sdk::metric refused_frames;
+  sdk::metric open_failures;  // streams that never opened (failed TLS handshakes); may be unset
 };
 
 class session : public std::enable_shared_from_this<session> {
  public:
-  session(session_services& services, boost::asio::ip::tcp::socket socket, uint64_t id);
+  session(session_services& services, byte_stream_ptr stream, uint64_t id);
   ~session();
   session(const session&) = delete;
   session& operator=(const session&) = delete;
 
-  // Register with the kernel and start reading. Posted to the strand.
+  // Open the stream, register with the kernel and start reading. Posted to the strand.
   void start();
   // Stop reading; close once everything queued is written. Posted to the strand.
   void shutdown(const std::string& reason);
@@ -69,6 +72,8 @@ class session : public std::enable_shared_from_this<session> {
                           berth_release_fn release, void* release_arg);
   static void kernel_close(void* arg, berth_str reason);
 
+  void on_open(const std::string& failure);
+
   // Reading: bytes arrive in in_, many small frames per recv; each whole frame goes to the
   // kernel straight from it. A frame larger than in_ is read whole into frame_ (its length is
   // checked first, so a forged length takes no memory).
@@ -83,6 +88,8 @@ class session : public std::enable_shared_from_this<session> {
   // Answer a frame the kernel never sees (garbage, too large), then close.
   void refuse(uint16_t status, const std::string& reason);
   void close_when_written(const std::string& reason);
+  // The queue is written: end the stream cleanly (TLS close_notify), then finish.
+  void say_goodbye();
   // Traffic either way: the connection is not idle. A clock read, no syscall.
   void touch();
   // The frame whose length was just read must be whole within request_timeout.
@@ -97,11 +104,13 @@ class session : public std::enable_shared_from_this<session> {
 
   session_services& services_;
   const uint64_t id_;
-  boost::asio::ip::tcp::socket socket_;
-  boost::asio::strand<boost::asio::any_io_executor> strand_;
+  byte_stream_ptr stream_;
+  boost::asio::any_io_executor strand_;  // the socket's executor: a strand
   boost::asio::steady_timer watchdog_;
   std::chrono::steady_clock::time_point last_activity_;
+  std::chrono::steady_clock::time_point opened_at_;  // accept; then the stream's open deadline
   std::optional<std::chrono::steady_clock::time_point> frame_started_;  // a frame is partly read
+  std::optional<std::chrono::steady_clock::time_point> goodbye_started_;
   std::string peer_;
   std::string local_;
   berth_conn_ops ops_{};
@@ -111,6 +120,7 @@ class session : public std::enable_shared_from_this<session> {
   size_t in_begin_ = 0;  // the first byte not handed to the kernel
   size_t in_end_ = 0;    // one past the last byte received
   std::vector<uint8_t> frame_;  // a frame larger than in_
+  bool opening_ = true;    // the stream is not open yet
   bool reading_ = false;   // a read is in flight
   bool paused_ = false;    // back-pressure: the next read waits for the queue to drain
   bool closing_ = false;   // no more reads; close when the queue is empty

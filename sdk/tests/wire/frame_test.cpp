@@ -215,6 +215,7 @@ TEST(WireFrame, NamesAreTheSpecNames) {
       {24, "SHUTTING_DOWN"},
       {30, "UNAUTHENTICATED"},
       {31, "FORBIDDEN"},
+      {32, "TLS_REQUIRED"},
       {40, "INVALID_DELAY"},
       {41, "UNKNOWN_TRANSACTION"},
       {42, "INVALID_HANDLE"},

@@ -122,9 +122,7 @@ void sleep_until_ns(int64_t at) {
 
 void produce(const bench_options& o, unsigned index, uint32_t queue_count, int64_t stop_ns,
              counters& c, latency_sink& lat) {
-  client::producer_options po;
-  po.endpoint = o.server;
-  po.request_timeout = o.timeout;
+  auto po = o.client_options<client::producer_options>();
   po.retries = 0;  // a failure is counted, not hidden
   client::producer p(po);
   if (auto ok = p.start(); !ok) {
@@ -267,10 +265,7 @@ bool run_bench(const bench_options& o, bench_report& report, std::string& why) {
   // The topic: created with --queues, or as it is.
   uint32_t queue_count = o.queues;
   {
-    client::admin_options ao;
-    ao.endpoint = o.server;
-    ao.request_timeout = o.timeout;
-    client::admin admin(ao);
+    client::admin admin(o.client_options<client::admin_options>());
     if (auto ok = admin.start(); !ok) {
       why = "connect to " + o.server + ": " + ok.error().to_string();
       return false;
@@ -300,13 +295,11 @@ bool run_bench(const bench_options& o, bench_report& report, std::string& why) {
       o.group.empty() ? fmt::format("berth-bench-{}", ::getpid()) : o.group;
 
   for (unsigned i = 0; i < o.consumers && o.pop; ++i) {
-    client::simple_consumer_options so;
-    so.endpoint = o.server;
+    auto so = o.client_options<client::simple_consumer_options>();
     so.group = group;
     so.topic = o.topic;
     if (!o.sql.empty()) so.filter = client::filter_expression::sql(o.sql);
     so.hold = std::chrono::milliseconds(1000);  // how late a consumer notices the run ended
-    so.request_timeout = o.timeout;
     auto consumer = std::make_unique<client::simple_consumer>(so);
     if (auto ok = consumer->start(); !ok) {
       why = "start pop consumer: " + ok.error().to_string();
@@ -316,8 +309,7 @@ bool run_bench(const bench_options& o, bench_report& report, std::string& why) {
     pop_consumers.push_back(std::move(consumer));
   }
   for (unsigned i = 0; i < o.consumers && !o.pop; ++i) {
-    client::push_consumer_options co;
-    co.endpoint = o.server;
+    auto co = o.client_options<client::push_consumer_options>();
     co.group = group;
     co.from = o.from_earliest ? client::consume_from::earliest : client::consume_from::latest;
     co.threads = 2;
@@ -326,7 +318,6 @@ bool run_bench(const bench_options& o, bench_report& report, std::string& why) {
     co.hold = std::chrono::milliseconds(1000);
     co.heartbeat_interval = std::chrono::milliseconds(1000);
     co.rebalance_interval = std::chrono::milliseconds(2000);
-    co.request_timeout = o.timeout;
     auto consumer = std::make_unique<client::push_consumer>(co);
     const auto filter = o.sql.empty() ? client::filter_expression::tags("*")
                                       : client::filter_expression::sql(o.sql);

@@ -1,5 +1,6 @@
 // berth-bench: a load generator for Berth (berth-bench --help; bench/messaging/run.sh runs it).
 #include "bench.hpp"
+#include "connect_bench.hpp"
 #include "options.hpp"
 
 #include <cstdio>
@@ -16,6 +17,13 @@ int main(int argc, char** argv) {
       return parsed.exit_code;
     }
     const bench_options& o = *parsed.options;
+    if (o.connections > 0) {
+      const connect_report r = run_connect_bench(o);
+      const std::string out = o.json ? format_connect_report_json(o, r) + "\n"
+                                     : format_connect_report(o, r);
+      std::fputs(out.c_str(), stdout);
+      return r.failed == 0 ? 0 : 1;
+    }
     bench_report report;
     std::string why;
     if (!run_bench(o, report, why)) {

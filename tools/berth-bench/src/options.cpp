@@ -1,6 +1,7 @@
 #include "options.hpp"
 
 #include "parse.hpp"
+#include "tls_flags.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -76,7 +77,14 @@ parse_outcome parse_bench_options(const std::vector<std::string>& args) {
                  "with --pop")
       ->capture_default_str()
       ->check(CLI::IsMember({"earliest", "latest"}));
+  app.add_option("--connections", o.connections,
+                 "Connection mode: open N connections (connect, TLS handshake, HELLO, one "
+                 "request, close), --producers at a time, and report connections per second; "
+                 "sends no messages")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
   app.add_option("--timeout", timeout, "Request timeout")->capture_default_str();
+  add_tls_flags(app, o.tls);
   app.add_option("--output", output, "text or json (one JSON object)")
       ->capture_default_str()
       ->check(CLI::IsMember({"text", "json"}));
@@ -126,6 +134,11 @@ parse_outcome parse_bench_options(const std::vector<std::string>& args) {
     r.err = "--from: not with --pop (a new pop group starts at each queue's first message)";
     return r;
   }
+  if (o.connections > 0 && (o.producers == 0 || o.consumers > 0)) {
+    r.exit_code = 2;
+    r.err = "--connections: needs --producers N (connections at a time) and no --consumers";
+    return r;
+  }
   if (o.producers == 0 && o.consumers == 0) {
     r.exit_code = 2;
     r.err = "nothing to do: --producers and --consumers are both 0";
@@ -136,6 +149,7 @@ parse_outcome parse_bench_options(const std::vector<std::string>& args) {
   o.deliver_after = *after;
   o.json = output == "json";
   o.from_earliest = from == "earliest";
+  settle_tls_flags(o.tls);
   r.options = o;
   return r;
 }

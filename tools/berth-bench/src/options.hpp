@@ -1,6 +1,8 @@
 // berth-bench's command line, parsed into plain options (unit-tested without a broker).
 #pragma once
 
+#include <berth/client/tls.hpp>
+
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -12,6 +14,7 @@ namespace berth::tools {
 
 struct bench_options {
   std::string server = "127.0.0.1:10911";
+  client::tls_options tls;
   std::string topic = "bench";
   uint32_t queues = 4;
   unsigned producers = 1;
@@ -35,6 +38,19 @@ struct bench_options {
   bool from_earliest = false;
   std::chrono::milliseconds timeout{10'000};  // per request
   bool json = false;
+  // Connection mode: open this many connections (connect, TLS handshake, HELLO and one
+  // request each, then close), `producers` at a time, and report the rate; no messages.
+  uint64_t connections = 0;
+
+  // Any client's options with --server, --timeout and TLS set.
+  template <class Options>
+  [[nodiscard]] Options client_options() const {
+    Options o;
+    o.endpoint = server;
+    o.request_timeout = timeout;
+    o.tls = tls;
+    return o;
+  }
 
   // A pop consumer receives up to this many messages at a time, each invisible this long.
   static constexpr uint32_t pop_batch = 32;

@@ -56,15 +56,13 @@ int consume_pop(const context& ctx, const consume_args& a, const client::filter_
     return fail("usage", "--invisible: not a duration: '" + a.invisible + "' (use 30s, 2m)",
                 exit_usage);
   }
-  client::simple_consumer_options o;
-  o.endpoint = ctx.server;
+  auto o = ctx.client_options<client::simple_consumer_options>();
   o.group = a.group;
   o.topic = a.topic;
   o.filter = filter;
   o.fifo = a.fifo;
   o.hold = idle.count() == 0 ? std::chrono::milliseconds(20'000)
                              : std::min<std::chrono::milliseconds>(idle, std::chrono::seconds(20));
-  o.request_timeout = ctx.timeout;
   client::simple_consumer consumer(o);
   if (auto ok = consumer.start(); !ok) return fail("connect to " + ctx.server, ok.error());
   const bool json = ctx.format() == output_format::json;
@@ -120,8 +118,7 @@ int consume(const context& ctx, const consume_args& a) {
     return fail("usage", "--fifo, --no-ack and --fail-every go with --pop", exit_usage);
   }
 
-  client::push_consumer_options o;
-  o.endpoint = ctx.server;
+  auto o = ctx.client_options<client::push_consumer_options>();
   o.group = a.group;
   o.model = client::consume_model::clustering;
   o.from = a.from == "earliest" ? client::consume_from::earliest : client::consume_from::latest;
@@ -130,7 +127,6 @@ int consume(const context& ctx, const consume_args& a) {
   // broker's retry topic), and the commit stops before it.
   o.ordered = true;
   o.hold = std::chrono::milliseconds(2000);
-  o.request_timeout = ctx.timeout;
   // A message refused after --count is reached is handed back later; never within this run.
   o.retry_delay = std::chrono::hours(1);
   client::push_consumer consumer(o);

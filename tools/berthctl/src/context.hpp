@@ -1,11 +1,13 @@
-// What every berthctl command shares: the global options (--server, --output, --timeout), the
-// exit codes, the one-line error report, and the action a parsed subcommand leaves to run.
+// What every berthctl command shares: the global options (--server, --output, --timeout and
+// TLS), the exit codes, the one-line error report, and the action a parsed subcommand leaves
+// to run.
 #pragma once
 
 #include "output.hpp"
 
 #include <berth/client/admin.hpp>
 #include <berth/client/error.hpp>
+#include <berth/client/tls.hpp>
 
 #include <CLI/App.hpp>
 
@@ -26,15 +28,19 @@ struct context {
   std::string output = "text";
   std::string timeout_text = "3s";
   std::chrono::milliseconds timeout{3000};
+  client::tls_options tls;
   std::function<int()> action;  // set by the subcommand that was given
 
   [[nodiscard]] output_format format() const {
     return output == "json" ? output_format::json : output_format::text;
   }
-  [[nodiscard]] client::admin_options admin_options() const {
-    client::admin_options o;
+  // Any client's options (admin_options, producer_options, ...) with the global ones set.
+  template <class Options>
+  [[nodiscard]] Options client_options() const {
+    Options o;
     o.endpoint = server;
     o.request_timeout = timeout;
+    o.tls = tls;
     return o;
   }
 };

@@ -38,10 +38,8 @@ bool no_topic(const client::error& e) {
 
 int list(const context& ctx, const dlq_args& a) {
   const std::string topic = wire::dead_letter_topic_of(a.group);
-  client::pull_consumer_options o;
-  o.endpoint = ctx.server;
+  auto o = ctx.client_options<client::pull_consumer_options>();
   o.group = "berthctl-dlq";  // reads only: nothing is committed for it
-  o.request_timeout = ctx.timeout;
   client::pull_consumer reader(o);
   if (auto ok = reader.start(); !ok) return fail("connect to " + ctx.server, ok.error());
   auto info = reader.queues(topic);
@@ -123,9 +121,7 @@ int resend(const context& ctx, const dlq_args& a) {
       return fail("create " + retry_topic, made.error());
     }
   }
-  client::producer_options o;
-  o.endpoint = ctx.server;
-  o.request_timeout = ctx.timeout;
+  auto o = ctx.client_options<client::producer_options>();
   o.retries = 0;  // a person sees the failure; a retry could send the message twice
   client::producer p(o);
   if (auto ok = p.start(); !ok) return fail("connect to " + ctx.server, ok.error());

@@ -2,6 +2,7 @@
 // messages from the command line. docs/berthctl.md describes every command.
 #include "context.hpp"
 #include "parse.hpp"
+#include "tls_flags.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -25,7 +26,7 @@ int fail(std::string_view what, std::string_view why, int code) {
 }
 
 std::optional<client::admin> connect_admin(const context& ctx) {
-  client::admin a(ctx.admin_options());
+  client::admin a(ctx.client_options<client::admin_options>());
   if (auto ok = a.start(); !ok) {
     fail("connect to " + ctx.server, ok.error());
     return std::nullopt;
@@ -52,6 +53,7 @@ int run(int argc, char** argv) {
                  "How long to wait for each answer of the broker (500ms, 10s, 2m)")
       ->capture_default_str()
       ->type_name("DURATION");
+  add_tls_flags(app, ctx.tls);
 
   add_topic_commands(app, ctx);
   add_send_command(app, ctx);
@@ -66,7 +68,8 @@ int run(int argc, char** argv) {
     pending.pop_back();
     sub->footer(
         "Global options (before or after the subcommand): --server HOST:PORT, --output "
-        "text|json, --timeout DURATION; see berthctl --help.");
+        "text|json, --timeout DURATION, --tls, --ca FILE, --cert FILE, --key FILE, "
+        "--server-name NAME; see berthctl --help.");
     for (CLI::App* s : sub->get_subcommands([](CLI::App*) { return true; })) pending.push_back(s);
   }
 
@@ -88,6 +91,7 @@ int run(int argc, char** argv) {
                 exit_usage);
   }
   ctx.timeout = *timeout;
+  settle_tls_flags(ctx.tls);
   if (!ctx.action) return fail("usage", "no command given (see --help)", exit_usage);
   return ctx.action();
 }

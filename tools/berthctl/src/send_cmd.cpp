@@ -114,9 +114,7 @@ int send(const context& ctx, const send_args& a) {
   const auto wait = parse_duration(a.wait_text);
   if (!wait) return fail("usage", "--wait must be a duration such as 10s, not '" + a.wait_text + "'", exit_usage);
 
-  client::producer_options o;
-  o.endpoint = ctx.server;
-  o.request_timeout = ctx.timeout;
+  auto o = ctx.client_options<client::producer_options>();
   o.retries = 0;  // a person sees the failure; a retry could store the message twice
   o.producer_group = a.producer_group;
   if (a.check_answer) {

@@ -17,6 +17,7 @@
  *        stats and the arrival listener
  *   1.3  berth_conn.h and berth_host.conn_open/conn_frame/conn_closed: transports hand client
  *        connections and their frames to the kernel
+ *   1.4  berth_plugin.reload: re-read the files an instance loaded (on SIGHUP)
  */
 #ifndef BERTH_ABI_H
 #define BERTH_ABI_H
@@ -29,7 +30,7 @@ extern "C" {
 #endif
 
 #define BERTH_ABI_MAJOR 1
-#define BERTH_ABI_MINOR 3
+#define BERTH_ABI_MINOR 4
 
 /* The single symbol a plugin library exports. */
 #define BERTH_PLUGIN_ENTRY_SYMBOL "berth_plugin_entry"
@@ -134,6 +135,13 @@ typedef struct berth_plugin {
   void (*destroy)(berth_instance *instance);
   /* The kind's function table (berth_transport_ops, berth_store_ops, ...); static storage. */
   const void *ops;
+
+  /* Since ABI 1.4 (optional: may be NULL). Re-read what the instance loaded from files its
+   * config names (certificates and keys, account lists), without dropping its work: berthd
+   * calls it on SIGHUP. The config table itself is not re-read. Main thread. On failure the
+   * instance keeps running on what it had, returns an error and writes err. */
+  berth_status (*reload)(berth_instance *instance, berth_errbuf *err);
+  /* New members only here, at the end. */
 } berth_plugin;
 
 /* The entry symbol's type. The host passes its own ABI version; the plugin may return NULL

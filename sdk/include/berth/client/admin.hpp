@@ -5,6 +5,7 @@
 
 #include <berth/client/error.hpp>
 #include <berth/client/message.hpp>
+#include <berth/client/tls.hpp>
 #include <berth/client/types.hpp>
 
 #include <chrono>
@@ -18,6 +19,7 @@ namespace berth::client {
 
 struct admin_options {
   std::string endpoint = "127.0.0.1:10911";
+  tls_options tls;  // TLS to a transport-tls listener (berth/client/tls.hpp)
   std::string client_id;  // empty: "<hostname>@<pid>#<counter>"
   std::chrono::milliseconds request_timeout{3000};
 };

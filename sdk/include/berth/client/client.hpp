@@ -9,4 +9,5 @@
 #include <berth/client/pull_consumer.hpp>
 #include <berth/client/push_consumer.hpp>
 #include <berth/client/simple_consumer.hpp>
+#include <berth/client/tls.hpp>
 #include <berth/client/types.hpp>

@@ -30,6 +30,7 @@
 
 #include <berth/client/error.hpp>
 #include <berth/client/message.hpp>
+#include <berth/client/tls.hpp>
 #include <berth/client/types.hpp>
 
 #include <chrono>
@@ -76,6 +77,7 @@ struct transaction_receipt {
 
 struct producer_options {
   std::string endpoint = "127.0.0.1:10911";
+  tls_options tls;  // TLS to a transport-tls listener (berth/client/tls.hpp)
   std::string client_id;                            // empty: "<hostname>@<pid>#<counter>"
   std::chrono::milliseconds request_timeout{3000};  // per attempt
   int retries = 2;  // further attempts on connection_lost, timeout, BUSY, STORE_FULL

@@ -8,6 +8,7 @@
 
 #include <berth/client/error.hpp>
 #include <berth/client/message.hpp>
+#include <berth/client/tls.hpp>
 #include <berth/client/types.hpp>
 
 #include <chrono>
@@ -21,6 +22,7 @@ namespace berth::client {
 
 struct pull_consumer_options {
   std::string endpoint = "127.0.0.1:10911";
+  tls_options tls;  // TLS to a transport-tls listener (berth/client/tls.hpp)
   std::string group;                                // required: offsets are the group's
   std::string client_id;                            // empty: "<hostname>@<pid>#<counter>"
   std::chrono::milliseconds request_timeout{3000};  // a pull waits this on top of its hold

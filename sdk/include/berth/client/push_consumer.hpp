@@ -43,6 +43,7 @@
 
 #include <berth/client/error.hpp>
 #include <berth/client/message.hpp>
+#include <berth/client/tls.hpp>
 #include <berth/client/types.hpp>
 
 #include <chrono>
@@ -59,6 +60,7 @@ enum class consume_from : uint8_t { earliest, latest };
 
 struct push_consumer_options {
   std::string endpoint = "127.0.0.1:10911";
+  tls_options tls;  // TLS to a transport-tls listener (berth/client/tls.hpp)
   std::string group;      // required
   std::string client_id;  // empty: "<hostname>@<pid>#<counter>"
   consume_model model = consume_model::clustering;

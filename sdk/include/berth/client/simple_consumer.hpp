@@ -14,6 +14,7 @@
 
 #include <berth/client/error.hpp>
 #include <berth/client/message.hpp>
+#include <berth/client/tls.hpp>
 #include <berth/client/types.hpp>
 
 #include <chrono>
@@ -27,6 +28,7 @@ namespace berth::client {
 
 struct simple_consumer_options {
   std::string endpoint = "127.0.0.1:10911";
+  tls_options tls;  // TLS to a transport-tls listener (berth/client/tls.hpp)
   std::string group;                                // required
   std::string topic;                                // required
   filter_expression filter;                         // default: every message ("*" tags)

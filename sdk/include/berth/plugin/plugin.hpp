@@ -48,12 +48,43 @@ struct lifecycle {
   }
 };
 
+// A plugin class that has `void reload()` (re-read its files; throw to keep what it had) gets
+// the descriptor's reload hook (ABI 1.4); others leave it NULL.
+template <class Impl>
+concept reloadable = requires(Impl& impl) { impl.reload(); };
+
+template <class Impl>
+struct reload_adapter {
+  static berth_status reload(berth_instance* instance, berth_errbuf* err) noexcept {
+    return guarded(err, [&] { impl_of<Impl>(instance).reload(); });
+  }
+};
+
+template <class Impl>
+constexpr auto reload_hook() {
+  if constexpr (reloadable<Impl>) {
+    return &reload_adapter<Impl>::reload;
+  } else {
+    return static_cast<berth_status (*)(berth_instance*, berth_errbuf*)>(nullptr);
+  }
+}
+
 template <class Impl, class Ops>
 constexpr berth_plugin describe(uint32_t kind, const char* name, const char* version,
                                 const char* description, const char* schema, const Ops* ops) {
-  return berth_plugin{
-      sizeof(berth_plugin), BERTH_ABI_MAJOR, BERTH_ABI_MINOR, kind, 0u, name, version,
-      description, schema, &lifecycle<Impl>::create, &lifecycle<Impl>::destroy, ops};
+  return berth_plugin{sizeof(berth_plugin),
+                      BERTH_ABI_MAJOR,
+                      BERTH_ABI_MINOR,
+                      kind,
+                      0u,
+                      name,
+                      version,
+                      description,
+                      schema,
+                      &lifecycle<Impl>::create,
+                      &lifecycle<Impl>::destroy,
+                      ops,
+                      reload_hook<Impl>()};
 }
 
 }  // namespace berth::sdk::detail

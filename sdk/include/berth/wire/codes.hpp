@@ -72,6 +72,7 @@ enum class status : uint16_t {
   shutting_down = 24,
   unauthenticated = 30,
   forbidden = 31,
+  tls_required = 32,  // a plaintext connection to a TLS port; the connection is closed
   invalid_delay = 40,  // a delay level or delivery time out of range, or a delayed batch
   unknown_transaction = 41,
   invalid_handle = 42,
@@ -116,6 +117,7 @@ inline constexpr std::array all_statuses{
     status::shutting_down,
     status::unauthenticated,
     status::forbidden,
+    status::tls_required,
     status::invalid_delay,
     status::unknown_transaction,
     status::invalid_handle,
@@ -189,6 +191,7 @@ inline constexpr std::array all_statuses{
     case status::shutting_down: return "SHUTTING_DOWN";
     case status::unauthenticated: return "UNAUTHENTICATED";
     case status::forbidden: return "FORBIDDEN";
+    case status::tls_required: return "TLS_REQUIRED";
     case status::invalid_delay: return "INVALID_DELAY";
     case status::unknown_transaction: return "UNKNOWN_TRANSACTION";
     case status::invalid_handle: return "INVALID_HANDLE";

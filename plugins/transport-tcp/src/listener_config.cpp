@@ -1,15 +1,13 @@
-#include "tcp_config.hpp"
+#include "listener_config.hpp"
 
 #include <boost/asio/ip/address.hpp>
 
 #include <charconv>
+#include <string>
 
 namespace berth::transport_tcp {
 
-const char* const tcp_schema = R"json({
-  "keys": {
-    "listen": {"type": "string", "default": "127.0.0.1:10911",
-               "help": "address:port to listen on (IPv6 in brackets: \"[::1]:10911\"; port 0 picks one)"},
+const char* const listener_schema_keys = R"json(
     "threads": {"type": "int", "default": 2, "min": 1, "max": 64,
                 "help": "network threads of this transport"},
     "max_connections": {"type": "int", "default": 1024, "min": 1, "max": 1000000,
@@ -21,9 +19,19 @@ const char* const tcp_schema = R"json({
     "idle_timeout": {"type": "duration", "default": "120s", "min": "1s",
                      "help": "a connection that sends nothing for this long is closed"},
     "request_timeout": {"type": "duration", "default": "30s", "min": "100ms",
-                        "help": "a frame whose first bytes arrived must be whole within this, else its connection is closed"}
-  }
-})json";
+                        "help": "a frame whose first bytes arrived must be whole within this, else its connection is closed"})json";
+
+std::string listener_schema(std::string_view own_keys) {
+  return std::string("{\n  \"keys\": {") + std::string(own_keys) + "," + listener_schema_keys +
+         "\n  }\n}";
+}
+
+const char* tcp_schema() {
+  static const std::string schema = listener_schema(R"json(
+    "listen": {"type": "string", "default": "127.0.0.1:10911",
+               "help": "address:port to listen on (IPv6 in brackets: \"[::1]:10911\"; port 0 picks one)"})json");
+  return schema.c_str();
+}
 
 namespace {
 
@@ -34,8 +42,8 @@ namespace {
 
 }  // namespace
 
-tcp_config read_tcp_config(const sdk::host& host) {
-  tcp_config c;
+listener_config read_listener_config(const sdk::host& host) {
+  listener_config c;
   const std::string listen = host.config_string("listen");
   const auto colon = listen.rfind(':');
   if (colon == std::string::npos || colon == 0) bad_listen(listen, "has no port");
@@ -52,6 +60,7 @@ tcp_config read_tcp_config(const sdk::host& host) {
   if (err != std::errc{} || end != port.data() + port.size() || value > 65535) {
     bad_listen(listen, "has a port that is not a number from 0 to 65535");
   }
+  c.listen_text = listen;
   c.listen_host = address;
   c.listen_port = static_cast<uint16_t>(value);
   c.threads = static_cast<unsigned>(host.config_int("threads"));
