@@ -100,6 +100,38 @@ TEST_F(loader_fixture, current_sdk_plugin_offers_every_hook) {
       << metrics_.serialize();
 }
 
+TEST_F(loader_fixture, the_reload_hook_is_called_and_its_failure_carries_the_plugins_message) {
+  temp_dir dir;
+  const auto rules = dir.write("rules.txt", "ok\n");
+  auto lib = load_ok("testtag");
+  ASSERT_TRUE(lib);
+  auto instance = create(lib, "reload_file = \"" + rules.string() + "\"");
+  ASSERT_TRUE(instance) << instance.error().message;
+  ASSERT_TRUE(instance.value()->can_reload());
+  EXPECT_TRUE(instance.value()->reload());
+  EXPECT_NE(metrics_.serialize().find(
+                "berth_testtag_reloads_total{instance=\"filter-test-1\",kind=\"filter\"} 1"),
+            std::string::npos)
+      << metrics_.serialize();
+  dir.write("rules.txt", "fail\n");
+  auto failed = instance.value()->reload();
+  ASSERT_FALSE(failed);
+  EXPECT_EQ(failed.error().message,
+            "filter 'filter-test-1': reload failed, still running on what it had: the rules in " +
+                rules.string() + " say fail");
+}
+
+TEST_F(loader_fixture, plugins_without_a_reload_hook_are_not_reloaded) {
+  for (const char* name : {"frozen10", "newerminor"}) {
+    auto lib = load_ok(name);
+    ASSERT_TRUE(lib) << name;
+    auto instance = create(lib);
+    ASSERT_TRUE(instance) << instance.error().message;
+    EXPECT_FALSE(instance.value()->can_reload()) << name;
+    EXPECT_TRUE(instance.value()->reload()) << name;  // nothing to do is no failure
+  }
+}
+
 TEST_F(loader_fixture, newer_major_is_refused_naming_both_versions) {
   const auto file = plugin("newermajor");
   EXPECT_EQ(load_error(file),

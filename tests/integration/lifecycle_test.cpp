@@ -97,5 +97,19 @@ on_start_error = "disable"
   EXPECT_EQ(first.process().wait_exit(5s), 0);
 }
 
+TEST(lifecycle_reload, sighup_reloads_and_the_broker_keeps_serving) {
+  temp_dir dir;
+  running_broker broker(dir, ping_broker_config(dir));
+  const std::string endpoint = broker.wait_for_endpoint();
+  ASSERT_FALSE(endpoint.empty()) << broker.process().err();
+  broker.process().signal(SIGHUP);
+  // The ping transport and the memory store have nothing to re-read.
+  ASSERT_TRUE(broker.process().wait_for_output("reload: 0 instance(s) reloaded, 0 failed", 5s))
+      << broker.process().err();
+  EXPECT_EQ(request_line(endpoint, "PING", 5s), "PONG berth-test");
+  broker.process().signal(SIGTERM);
+  EXPECT_EQ(broker.process().wait_exit(5s), 0);
+}
+
 }  // namespace
 }  // namespace berth::test

@@ -1,8 +1,10 @@
 // An SDK filter of the current ABI, used to drive every part of a filter through the host:
 // config (typed keys with defaults), compile errors with a column, match, the 1.1 tag-hash
-// fast path, metrics, and exceptions thrown by match().
+// fast path, metrics, exceptions thrown by match(), and the 1.4 reload hook (which reads the
+// file `reload_file` names and fails when it says "fail").
 #include <berth/plugin/filter.hpp>
 
+#include <fstream>
 #include <stdexcept>
 #include <string>
 
@@ -13,7 +15,9 @@ constexpr const char* schema = R"({
     "max_expression_bytes": {"type": "size", "default": "64B", "min": "1B",
                              "help": "longest expression accepted"},
     "throw_on_tag": {"type": "string", "default": "",
-                     "help": "a tag whose match() throws, to test the SDK's guard"}
+                     "help": "a tag whose match() throws, to test the SDK's guard"},
+    "reload_file": {"type": "string", "default": "",
+                    "help": "read by reload(); a file that says fail makes it fail"}
   }
 })";
 
@@ -46,7 +50,16 @@ class tag_filter : public berth::sdk::filter_plugin {
   explicit tag_filter(berth::sdk::host& host)
       : max_bytes_(host.config_size("max_expression_bytes")),
         throw_on_(host.config_string("throw_on_tag")),
-        matches_(host.counter("testtag_matches_total", "Messages matched")) {}
+        reload_file_(host.config_string("reload_file")),
+        matches_(host.counter("testtag_matches_total", "Messages matched")),
+        reloads_(host.counter("testtag_reloads_total", "Successful reloads")) {}
+  void reload() {
+    std::ifstream in(reload_file_);
+    std::string word;
+    in >> word;
+    if (word == "fail") throw std::runtime_error("the rules in " + reload_file_ + " say fail");
+    reloads_.add();
+  }
   std::unique_ptr<berth::sdk::compiled_filter> compile(std::string_view expression) override {
     if (expression.empty()) throw berth::sdk::plugin_error(BERTH_E_INVALID, "col 1: empty tag");
     if (expression.size() > max_bytes_) {
@@ -59,7 +72,9 @@ class tag_filter : public berth::sdk::filter_plugin {
  private:
   uint64_t max_bytes_;
   std::string throw_on_;
+  std::string reload_file_;
   berth::sdk::metric matches_;
+  berth::sdk::metric reloads_;
 };
 
 }  // namespace

@@ -84,7 +84,7 @@ struct future_plugin {
 static const struct future_plugin descriptor = {
     {BERTH_VARIANT_SIZE, BERTH_VARIANT_MAJOR, BERTH_VARIANT_MINOR, BERTH_VARIANT_KIND, 0,
      BERTH_VARIANT_NAME, "0.0.1", "ABI test plugin", BERTH_VARIANT_SCHEMA, create, destroy,
-     &ops.known},
+     &ops.known, NULL},
     "unknown to this host"};
 
 #if defined(BERTH_VARIANT_NO_ENTRY)

@@ -465,8 +465,13 @@ TEST_F(berthctl_test, dlq_list_shows_a_groups_dead_letters_and_resend_returns_on
   ASSERT_TRUE(answer);
   ASSERT_EQ(wire::decode_header(*answer, 1u << 20).header.status, wire::status::ok);
 
-  r = ctl({"dlq", "list", "mourners"});
-  ASSERT_EQ(r.exit_code, 0) << r.err;
+  // Stored is not yet readable: the dead letter's queue entry is written by the store's
+  // dispatcher a moment later.
+  const auto until = std::chrono::steady_clock::now() + 5s;
+  do {
+    r = ctl({"dlq", "list", "mourners"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  } while (lines_of(r.out).size() < 2 && std::chrono::steady_clock::now() < until);
   const auto lines = lines_of(r.out);
   ASSERT_EQ(lines.size(), 2u) << r.out;
   EXPECT_EQ(lines[0].rfind("OFFSET", 0), 0u) << r.out;
