@@ -319,5 +319,15 @@ TEST_F(tls_transport_test, renegotiation_is_refused_and_the_broker_goes_on) {
   expect_hello_served(*connected_probe());
 }
 
+TEST(tls_example_config, config_tls_toml_is_valid) {
+  temp_dir dir;
+  const run_result r =
+      run({berthd_path().string(), "--check-config", BERTH_SOURCE_DIR "/config/tls.toml"},
+          dir.path());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("transport public                   plugin=tls"), std::string::npos)
+      << r.out;
+}
+
 }  // namespace
 }  // namespace berth::test

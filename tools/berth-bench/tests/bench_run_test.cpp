@@ -1,9 +1,13 @@
 // Short runs of the real berth-bench against a real berthd (tcp, mmap store in a temp dir):
-// push consumers, timed messages with their lateness, pop consumers, a message count.
+// push consumers, timed messages with their lateness, pop consumers, a message count; and
+// over TLS, messages and the connection mode.
 #include "broker_fixture.hpp"
 #include "process.hpp"
+#include "tls_fixture.hpp"
 
 #include <gtest/gtest.h>
+
+#include <csignal>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -149,6 +153,35 @@ TEST(berth_bench_run, a_message_count_stops_the_producers_exactly) {
                            "--from", "earliest", "--duration", "2s"});
   ASSERT_FALSE(read.empty());
   EXPECT_EQ(count_of(read, "consumed"), 0u) << read;
+}
+
+// Over TLS: messages, and the connection mode that measures the handshake rate.
+class berth_bench_tls : public tls_fixture {
+ protected:
+  void TearDown() override {
+    if (!broker_) return;
+    broker_->process().signal(SIGTERM);
+    EXPECT_EQ(broker_->process().wait_exit(10s), 0) << log();
+  }
+};
+
+TEST_F(berth_bench_tls, messages_and_connections_over_tls) {
+  start();
+  const std::string ca = ca_file_.string();
+  auto j = bench(dir_, secure_,
+                 {"--ca", ca, "--queues", "2", "--consumers", "1", "--messages", "500",
+                  "--batch", "10", "--size", "1024"});
+  ASSERT_FALSE(j.empty());
+  EXPECT_EQ(count_of(j, "produced"), 500u) << j;
+  EXPECT_EQ(count_of(j, "consumed"), 500u) << j;
+
+  j = bench(dir_, secure_, {"--ca", ca, "--connections", "20", "--producers", "2"});
+  ASSERT_FALSE(j.empty());
+  EXPECT_EQ(count_of(j, "opened"), 20u) << j;
+  EXPECT_EQ(count_of(j, "failed"), 0u) << j;
+  EXPECT_TRUE(j["tls"].get<bool>());
+  EXPECT_GT(j["connections_per_s"].get<double>(), 0.0) << j;
+  EXPECT_EQ(j["connect_latency"]["count"].get<uint64_t>(), 20u) << j;
 }
 
 }  // namespace

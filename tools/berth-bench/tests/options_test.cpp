@@ -1,5 +1,7 @@
 #include "options.hpp"
 
+#include <berth/client/producer.hpp>
+
 #include <gtest/gtest.h>
 
 namespace berth::tools {
@@ -87,6 +89,28 @@ TEST(bench_options, refusals_and_help) {
   for (const char* option : {"--in-flight", "--deliver-after", "--pop", "--messages"}) {
     EXPECT_NE(h.out.find(option), std::string::npos) << option;
   }
+}
+
+TEST(bench_options, tls_flags_and_the_connection_mode) {
+  auto r = parse_bench_options({"--ca", "ca.pem", "--connections", "500", "--producers", "4"});
+  ASSERT_TRUE(r.options.has_value()) << r.err;
+  EXPECT_TRUE(r.options->tls.enabled) << "a CA turns TLS on";
+  EXPECT_EQ(r.options->tls.ca_file, "ca.pem");
+  EXPECT_EQ(r.options->connections, 500u);
+  const auto o = r.options->client_options<client::producer_options>();
+  EXPECT_EQ(o.tls.ca_file, "ca.pem");
+  EXPECT_EQ(o.endpoint, "127.0.0.1:10911");
+
+  r = parse_bench_options({"--tls", "--cert", "c.pem", "--key", "c.key", "--server-name", "b"});
+  ASSERT_TRUE(r.options.has_value()) << r.err;
+  EXPECT_TRUE(r.options->tls.enabled);
+  EXPECT_EQ(r.options->tls.cert_file, "c.pem");
+  EXPECT_EQ(r.options->tls.server_name, "b");
+  EXPECT_FALSE(parse_bench_options({}).options->tls.enabled);
+
+  r = parse_bench_options({"--connections", "10", "--consumers", "1"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--connections"), std::string::npos) << r.err;
 }
 
 }  // namespace
