@@ -56,21 +56,22 @@ struct session {
     if (tls != nullptr) secure.emplace(socket, *tls);
   }
 
-  template <class Buffers, class Handler>
-  void read(const Buffers& buffers, Handler&& done) {
+  // `fn(stream)` with the stream to read and write: TLS, or the socket itself.
+  template <class Fn>
+  void on_stream(Fn&& fn) {
     if (secure) {
-      asio::async_read(*secure, buffers, std::forward<Handler>(done));
+      fn(*secure);
     } else {
-      asio::async_read(socket, buffers, std::forward<Handler>(done));
+      fn(socket);
     }
   }
   template <class Buffers, class Handler>
-  void write(const Buffers& buffers, Handler&& done) {
-    if (secure) {
-      asio::async_write(*secure, buffers, std::forward<Handler>(done));
-    } else {
-      asio::async_write(socket, buffers, std::forward<Handler>(done));
-    }
+  void read(const Buffers& buffers, Handler done) {
+    on_stream([&](auto& stream) { asio::async_read(stream, buffers, std::move(done)); });
+  }
+  template <class Buffers, class Handler>
+  void write(const Buffers& buffers, Handler done) {
+    on_stream([&](auto& stream) { asio::async_write(stream, buffers, std::move(done)); });
   }
 
   tcp::socket socket;

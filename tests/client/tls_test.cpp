@@ -17,12 +17,6 @@ using namespace std::chrono_literals;
 
 class client_tls_test : public tls_fixture {
  protected:
-  void TearDown() override {
-    if (!broker_) return;
-    broker_->process().signal(SIGTERM);
-    EXPECT_EQ(broker_->process().wait_exit(10s), 0) << log();
-  }
-
   // Listing topics over TLS to `endpoint`: "" when it works, else the error.
   static std::string list_error(const std::string& endpoint, const client::tls_options& tls) {
     client::admin_options o;

@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include <csignal>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -99,6 +100,13 @@ handshake_timeout = "{timeout}"
   }
 
   std::string log() const { return broker_->process().err(); }
+
+  // A started broker must stop cleanly.
+  void TearDown() override {
+    if (!broker_) return;
+    broker_->process().signal(SIGTERM);
+    EXPECT_EQ(broker_->process().wait_exit(std::chrono::seconds(10)), 0) << log();
+  }
 
   temp_dir dir_;
   certificate_authority ca_{"Berth Test CA"};

@@ -44,12 +44,6 @@ void expect_hello_served(tls_probe& probe, uint64_t id = 1) {
 
 class tls_transport_test : public tls_fixture {
  protected:
-  void TearDown() override {
-    if (!broker_) return;
-    broker_->process().signal(SIGTERM);
-    EXPECT_EQ(broker_->process().wait_exit(10s), 0) << log();
-  }
-
   tls_probe_options probe_options() const {
     tls_probe_options o;
     o.ca_file = ca_file_.string();

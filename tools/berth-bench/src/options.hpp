@@ -1,6 +1,8 @@
 // berth-bench's command line, parsed into plain options (unit-tested without a broker).
 #pragma once
 
+#include "tls_flags.hpp"
+
 #include <berth/client/tls.hpp>
 
 #include <chrono>
@@ -45,11 +47,7 @@ struct bench_options {
   // Any client's options with --server, --timeout and TLS set.
   template <class Options>
   [[nodiscard]] Options client_options() const {
-    Options o;
-    o.endpoint = server;
-    o.request_timeout = timeout;
-    o.tls = tls;
-    return o;
+    return connection_options<Options>(server, timeout, tls);
   }
 
   // A pop consumer receives up to this many messages at a time, each invisible this long.

@@ -156,14 +156,7 @@ TEST(berth_bench_run, a_message_count_stops_the_producers_exactly) {
 }
 
 // Over TLS: messages, and the connection mode that measures the handshake rate.
-class berth_bench_tls : public tls_fixture {
- protected:
-  void TearDown() override {
-    if (!broker_) return;
-    broker_->process().signal(SIGTERM);
-    EXPECT_EQ(broker_->process().wait_exit(10s), 0) << log();
-  }
-};
+class berth_bench_tls : public tls_fixture {};
 
 TEST_F(berth_bench_tls, messages_and_connections_over_tls) {
   start();

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "output.hpp"
+#include "tls_flags.hpp"
 
 #include <berth/client/admin.hpp>
 #include <berth/client/error.hpp>
@@ -37,11 +38,7 @@ struct context {
   // Any client's options (admin_options, producer_options, ...) with the global ones set.
   template <class Options>
   [[nodiscard]] Options client_options() const {
-    Options o;
-    o.endpoint = server;
-    o.request_timeout = timeout;
-    o.tls = tls;
-    return o;
+    return connection_options<Options>(server, timeout, tls);
   }
 };
 

@@ -17,12 +17,6 @@ using namespace std::chrono_literals;
 
 class berthctl_tls_test : public tls_fixture {
  protected:
-  void TearDown() override {
-    if (!broker_) return;
-    broker_->process().signal(SIGTERM);
-    EXPECT_EQ(broker_->process().wait_exit(10s), 0) << log();
-  }
-
   run_result ctl(std::vector<std::string> args) const {
     std::vector<std::string> argv{BERTHCTL_PATH, "--server", secure_, "--timeout", "1500ms"};
     argv.insert(argv.end(), args.begin(), args.end());
