@@ -104,6 +104,9 @@ int main(int argc, char** argv) {
   const sigset_t signals = block_control_signals();
 
   CLI::App app{"berthd: the Berth message broker"};
+  app.footer(
+      "Signals: SIGTERM or SIGINT stop berthd gracefully; SIGHUP makes plugins re-read the files "
+      "their config names (transport-tls: certificate, key, CA) without dropping connections.");
   app.set_version_flag("--version",
                        fmt::format("berthd {} (plugin ABI {}.{})", BERTH_VERSION, BERTH_ABI_MAJOR,
                                    BERTH_ABI_MINOR));
