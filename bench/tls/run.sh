@@ -6,8 +6,9 @@
 #   1. produce throughput: 2 producers, 1 KiB bodies, SEND_BATCH of 16, 10 s;
 #   2. produce and consume: 1 producer and 1 push consumer, 1 KiB bodies, batch 16, 10 s;
 #   3. new connections per second (connect, handshake, HELLO, one request), 2 at a time.
-# Each throughput pair runs --rounds times (default 3); the table shows every round and the
-# TLS/TCP ratio of the medians. The broker and berth-bench share the machine.
+# Each throughput pair runs 5 times; the table shows every round and the TLS/TCP ratio of the
+# medians. The connection rows add berthd's own CPU time per connection (from /proc), which is
+# the server's cost of a handshake. The broker and berth-bench share the machine.
 #
 #   bench/tls/run.sh [--dir DIR] [--quick] [--port PORT]     (TLS on PORT + 1)
 #
@@ -16,7 +17,7 @@ set -euo pipefail
 source "$(dirname "$0")/../lib.sh"
 parse_bench_args 10962 "$@"
 duration=10s
-rounds=3
+rounds=5
 connections=3000
 if [[ $quick == 1 ]]; then duration=2s; rounds=1; connections=300; fi
 
@@ -61,13 +62,13 @@ bench() {  # transport (tcp|tls), jq expression, then berth-bench options
 
 median() { sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
 
-compare() {  # label, jq expression of the figure, then berth-bench options
-  local label=$1 expr=$2
-  shift 2
+compare() {  # label, topic prefix, jq expression of the figure, then berth-bench options
+  local label=$1 topic=$2 expr=$3
+  shift 3
   local tcp=() tls=()
   for round in $(seq "$rounds"); do
-    tcp+=("$(bench tcp "$expr" --topic "tcp-$label-$round" "$@")")
-    tls+=("$(bench tls "$expr" --topic "tls-$label-$round" "$@")")
+    tcp+=("$(bench tcp "$expr" --topic "$topic-tcp-$round" "$@")")
+    tls+=("$(bench tls "$expr" --topic "$topic-tls-$round" "$@")")
   done
   local m_tcp m_tls
   m_tcp=$(printf '%s\n' "${tcp[@]}" | median)
@@ -79,15 +80,24 @@ echo
 echo "== throughput, msg/s (1 KiB bodies, SEND_BATCH of 16, $duration; each round TCP then TLS)"
 echo "| run | TCP | TLS | TLS / TCP (medians) |"
 echo "|---|---|---|---|"
-compare "produce, 2 producers" '.produced_msgs_per_s | round' --queues 8 --producers 2 \
+compare "produce, 2 producers" produce '.produced_msgs_per_s | round' --queues 8 --producers 2 \
   --size 1024 --batch 16 --duration "$duration"
-compare "produce + consume, 1 + 1" '.consumed_msgs_per_s | round' --queues 8 --producers 1 \
+compare "produce + consume, 1 + 1" both '.consumed_msgs_per_s | round' --queues 8 --producers 1 \
   --consumers 1 --size 1024 --batch 16 --duration "$duration"
 
 echo
 echo "== new connections ($connections, 2 at a time: connect, handshake, HELLO, one request)"
-echo "| transport | connections/s | p50 ms | p99 ms |"
-echo "|---|---|---|---|"
+echo "| transport | connections/s | p50 ms | p99 ms | berthd CPU per connection |"
+echo "|---|---|---|---|---|"
 row='"\(.connections_per_s | round) | \(.connect_latency.p50_ms * 1000 | round / 1000) | \(.connect_latency.p99_ms * 1000 | round / 1000) |"'
-echo "| TCP | $(bench tcp "$row" --topic conn --connections "$connections" --producers 2)"
-echo "| TLS 1.3 (ECDSA P-256) | $(bench tls "$row" --topic conn --connections "$connections" --producers 2)"
+broker_cpu() { awk '{print $14 + $15}' "/proc/$berthd_pid/stat"; }  # clock ticks
+connect_row() {  # label, transport
+  local before after figures
+  before=$(broker_cpu)
+  figures=$(bench "$2" "$row" --topic conn --connections "$connections" --producers 2)
+  after=$(broker_cpu)
+  echo "| $1 | $figures $(awk -v t=$((after - before)) -v n="$connections" -v hz="$(getconf CLK_TCK)" \
+    'BEGIN {printf "%.2f ms", 1000 * t / hz / n}') |"
+}
+connect_row TCP tcp
+connect_row "TLS 1.3 (ECDSA P-256)" tls

@@ -3,6 +3,8 @@
 #include "common.hpp"
 #include "tls_channel.hpp"
 
+#include <berth/tls/stream.hpp>
+
 #include <berth/wire/endian.hpp>
 #include <berth/wire/reader.hpp>
 
@@ -12,7 +14,6 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/read.hpp>
-#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 
@@ -53,29 +54,30 @@ std::string ms_text(std::chrono::milliseconds d) { return std::to_string(d.count
 struct session {
   // With a TLS context, everything read and written goes through TLS over the socket.
   session(asio::io_context& io, asio::ssl::context* tls) : socket(io), handshake_timer(io) {
-    if (tls != nullptr) secure.emplace(socket, *tls);
+    if (tls != nullptr) {
+      secure.emplace(socket, tls->native_handle(), berth::tls::engine::role::client);
+    }
   }
 
-  // `fn(stream)` with the stream to read and write: TLS, or the socket itself.
-  template <class Fn>
-  void on_stream(Fn&& fn) {
+  template <class Buffers, class Handler>
+  void read(const Buffers& buffers, Handler done) {
     if (secure) {
-      fn(*secure);
+      asio::async_read(*secure, buffers, std::move(done));
     } else {
-      fn(socket);
+      asio::async_read(socket, buffers, std::move(done));
     }
   }
   template <class Buffers, class Handler>
-  void read(const Buffers& buffers, Handler done) {
-    on_stream([&](auto& stream) { asio::async_read(stream, buffers, std::move(done)); });
-  }
-  template <class Buffers, class Handler>
   void write(const Buffers& buffers, Handler done) {
-    on_stream([&](auto& stream) { asio::async_write(stream, buffers, std::move(done)); });
+    if (secure) {
+      secure->async_write_some(buffers, std::move(done));  // encrypts and sends all of it
+    } else {
+      asio::async_write(socket, buffers, std::move(done));
+    }
   }
 
   tcp::socket socket;
-  std::optional<asio::ssl::stream<tcp::socket&>> secure;
+  std::optional<berth::tls::stream> secure;
   asio::steady_timer handshake_timer;
   std::array<uint8_t, wire::length_size> length{};
   std::vector<uint8_t> frame;
@@ -344,18 +346,16 @@ class connection::impl {
       lost(s, ready.error().message);
       return;
     }
-    s->secure->async_handshake(asio::ssl::stream_base::client,
-                               [this, s](const boost::system::error_code& ec) {
-                                 if (s != session_) return;
-                                 if (ec) {
-                                   lost(s, handshake_failure(s->secure->native_handle(), ec,
-                                                             options_.endpoint,
-                                                             expected_name(options_.tls, host_)));
-                                   return;
-                                 }
-                                 read_length(s);
-                                 send_hello(s);
-                               });
+    s->secure->async_handshake([this, s](const boost::system::error_code& ec) {
+      if (s != session_) return;
+      if (ec) {
+        lost(s, handshake_failure(s->secure->native_handle(), ec, options_.endpoint,
+                                  expected_name(options_.tls, host_)));
+        return;
+      }
+      read_length(s);
+      send_hello(s);
+    });
   }
 
   void send_hello(const std::shared_ptr<session>& s) {

@@ -16,16 +16,11 @@
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 
-#include <memory>
-
 namespace berth::transport_tls {
 
 namespace asio = boost::asio;
 
 namespace {
-
-// A write buffer larger than this is given back after its write.
-constexpr size_t keep_staging_bytes = size_t{1} << 20;
 
 bool is_native_frame(const std::array<uint8_t, 6>& first) {
   return wire::detail::load_le<uint16_t>(first.data() + 4) == wire::frame_magic;
@@ -34,10 +29,12 @@ bool is_native_frame(const std::array<uint8_t, 6>& first) {
 }  // namespace
 
 tls_stream::tls_stream(asio::ip::tcp::socket socket, context_ptr context)
-    : context_(std::move(context)), stream_(std::move(socket), *context_) {}
+    : context_(std::move(context)),
+      socket_(std::move(socket)),
+      stream_(socket_, context_->native_handle(), tls::engine::role::server) {}
 
 void tls_stream::async_open(open_handler done) {
-  asio::async_read(socket(), asio::buffer(first_),
+  asio::async_read(socket_, asio::buffer(first_),
                    [this, done = std::move(done)](const boost::system::error_code& ec,
                                                   size_t) mutable {
                      on_first_bytes(ec, std::move(done));
@@ -54,31 +51,31 @@ void tls_stream::on_first_bytes(const boost::system::error_code& ec, open_handle
     refuse_plaintext(std::move(done));
     return;
   }
-  stream_.async_handshake(
-      asio::ssl::stream_base::server, asio::buffer(first_),
-      [this, done = std::move(done)](const boost::system::error_code& e, size_t) {
-        if (e) {
-          done(handshake_failure(e));
-          return;
-        }
-        handshaken_ = true;
-        done({});
-      });
+  stream_.feed(first_.data(), first_.size());
+  stream_.async_handshake([this, done = std::move(done)](const boost::system::error_code& e) {
+    if (e) {
+      done(handshake_failure(e));
+      return;
+    }
+    handshaken_ = true;
+    done({});
+  });
 }
 
 void tls_stream::refuse_plaintext(open_handler done) {
   refusal_ = transport_tcp::refusal_frame(
       static_cast<uint16_t>(wire::status::tls_required),
       "this port speaks TLS: connect with TLS (berthctl --tls, client option tls.enabled)");
-  asio::async_write(socket(), asio::buffer(refusal_),
+  asio::async_write(socket_, asio::buffer(refusal_),
                     [done = std::move(done)](const boost::system::error_code&, size_t) {
                       done("a plaintext client on the TLS port (answered TLS_REQUIRED)");
                     });
 }
 
-std::string tls_stream::handshake_failure(const boost::system::error_code& ec) {
+std::string tls_stream::handshake_failure(const boost::system::error_code& ec) const {
   std::string why = "TLS handshake failed: " + ec.message();
-  if (ec == asio::error::eof || ec == asio::ssl::error::stream_truncated) {
+  if (ec == asio::error::eof || ec == asio::ssl::error::stream_truncated ||
+      ec == asio::error::connection_reset) {
     why = "TLS handshake failed: the client closed the connection";
   } else if (ec.message().find(" alert ") != std::string::npos) {
     // An alert the client sent: it refused something of ours (the certificate, mostly).
@@ -100,30 +97,22 @@ void tls_stream::async_read_exactly(asio::mutable_buffer into, io_handler done) 
 }
 
 void tls_stream::async_write(const std::vector<asio::const_buffer>& parts, io_handler done) {
-  staging_.resize(asio::buffer_size(parts));
-  asio::buffer_copy(asio::buffer(staging_), parts);
-  asio::async_write(stream_, asio::buffer(staging_),
-                    [this, done = std::move(done)](const boost::system::error_code& ec,
-                                                   size_t bytes) {
-                      if (staging_.capacity() > keep_staging_bytes) {
-                        std::vector<uint8_t>().swap(staging_);
-                      }
-                      done(ec, bytes);
-                    });
+  // One write_some encrypts and sends every part.
+  stream_.async_write_some(parts, std::move(done));
 }
 
 void tls_stream::async_goodbye(close_handler done) {
   if (!handshaken_) {
-    asio::post(socket().get_executor(), std::move(done));
+    asio::post(socket_.get_executor(), std::move(done));
     return;
   }
   stream_.async_shutdown([done = std::move(done)](const boost::system::error_code&) { done(); });
 }
 
-void tls_stream::close() { transport_tcp::close_socket(socket()); }
+void tls_stream::close() { transport_tcp::close_socket(socket_); }
 
 std::string tls_stream::peer_subject() const {
-  SSL* ssl = const_cast<asio::ssl::stream<asio::ip::tcp::socket>&>(stream_).native_handle();
+  SSL* ssl = stream_.native_handle();
   if (!handshaken_ || SSL_get_verify_result(ssl) != X509_V_OK) return {};
   const X509* cert = SSL_get0_peer_certificate(ssl);
   if (cert == nullptr) return {};

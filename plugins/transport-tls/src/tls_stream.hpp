@@ -1,15 +1,15 @@
-// TLS over an accepted socket (OpenSSL through Asio's ssl::stream). Opening reads the client's
-// first bytes: a native-protocol frame in plaintext is answered TLS_REQUIRED in plaintext
-// (the client learns what is wrong); anything else goes to the handshake with those bytes.
-// Writes copy the session's parts into one buffer, so that OpenSSL makes full records
-// instead of one per part.
+// TLS over an accepted socket (berth::tls::stream: OpenSSL over memory BIOs, one socket write
+// per batch of answers). Opening reads the client's first bytes: a native-protocol frame in
+// plaintext is answered TLS_REQUIRED in plaintext (the client learns what is wrong); anything
+// else goes to the handshake with those bytes.
 #pragma once
 
 #include "byte_stream.hpp"
 #include "tls_context.hpp"
 
+#include <berth/tls/stream.hpp>
+
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/ssl/stream.hpp>
 
 #include <array>
 #include <cstdint>
@@ -29,19 +29,19 @@ class tls_stream final : public transport_tcp::byte_stream {
   void async_goodbye(close_handler done) override;
   void close() override;
   [[nodiscard]] std::string peer_subject() const override;
-  [[nodiscard]] boost::asio::ip::tcp::socket& socket() override { return stream_.next_layer(); }
+  [[nodiscard]] boost::asio::ip::tcp::socket& socket() override { return socket_; }
 
  private:
   void on_first_bytes(const boost::system::error_code& ec, open_handler done);
   void refuse_plaintext(open_handler done);
   // "TLS handshake failed: <OpenSSL's reason>", with the certificate check's verdict if any.
-  [[nodiscard]] std::string handshake_failure(const boost::system::error_code& ec);
+  [[nodiscard]] std::string handshake_failure(const boost::system::error_code& ec) const;
 
-  context_ptr context_;  // before stream_: it must outlive the SSL object
-  boost::asio::ssl::stream<boost::asio::ip::tcp::socket> stream_;
+  context_ptr context_;  // first: the SSL object is made from it and must not outlive it
+  boost::asio::ip::tcp::socket socket_;
+  tls::stream stream_;
   // A TLS record header is 5 bytes; a native frame has its magic at bytes 4 and 5.
   std::array<uint8_t, 6> first_{};
-  std::vector<uint8_t> staging_;  // the write in flight, as one buffer
   std::vector<uint8_t> refusal_;
   bool handshaken_ = false;
 };
