@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <random>
@@ -348,6 +349,14 @@ TEST_F(KeyIndex, ConcurrentLookupsWhilePutting) {
     index.put("orders", "hot", 100 * i, static_cast<int64_t>(i));
     index.advance(100 * i + 100);
     published.store(i + 1);
+    // Halfway, let the readers in (on a busy machine they may not have run yet), so that
+    // lookups really overlap the puts of the second half.
+    if (i == total / 2) {
+      const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+      while (lookups.load() == 0 && std::chrono::steady_clock::now() < until) {
+        std::this_thread::yield();
+      }
+    }
   }
   done = true;
   for (auto& t : readers) t.join();
