@@ -3,6 +3,7 @@
 #   source "$(dirname "$0")/../lib.sh"
 #   parse_bench_args DEFAULT_PORT "$@"     # sets dir (absolute, made), quick (0/1), port
 #   build_bench_targets TARGET...          # installs what is missing, builds a Release tree
+#   median, percent_of A B                 # for tables of rounds
 #
 # After build_bench_targets: root, bin (build-bench/bin). BERTH_JOBS sets the build's -j.
 
@@ -24,6 +25,12 @@ parse_bench_args() {
   mkdir -p "$dir"
   dir=$(cd "$dir" && pwd)
 }
+
+# The median of the numbers on stdin, one a line.
+median() { sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
+
+# "a / b" as a rounded percentage.
+percent_of() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.0f %%", 100 * a / b}'; }
 
 build_bench_targets() {
   "$root/scripts/install-deps.sh"

@@ -60,8 +60,6 @@ bench() {  # transport (tcp|tls), jq expression, then berth-bench options
   "$bin/berth-bench" "${target[@]}" --output json "$@" 2>/dev/null | jq -r "$expr"
 }
 
-median() { sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
-
 compare() {  # label, topic prefix, jq expression of the figure, then berth-bench options
   local label=$1 topic=$2 expr=$3
   shift 3
@@ -73,7 +71,7 @@ compare() {  # label, topic prefix, jq expression of the figure, then berth-benc
   local m_tcp m_tls
   m_tcp=$(printf '%s\n' "${tcp[@]}" | median)
   m_tls=$(printf '%s\n' "${tls[@]}" | median)
-  echo "| $label | ${tcp[*]} | ${tls[*]} | $(awk -v a="$m_tls" -v b="$m_tcp" 'BEGIN {printf "%.0f %%", 100 * a / b}') |"
+  echo "| $label | ${tcp[*]} | ${tls[*]} | $(percent_of "$m_tls" "$m_tcp") |"
 }
 
 echo

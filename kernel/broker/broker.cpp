@@ -44,7 +44,7 @@ broker::broker(composition plan)
                 plan_.config.broker.data_dir.string(), &connections_} {
   routes_.add(wire::code::hello,
               protocol::hello_handler({plan_.config.broker.name, BERTH_VERSION,
-                                       protocol::default_max_message_size},
+                                       protocol::default_max_message_size, auth_configured()},
                                       clients_));
   start_failures_metric_ =
       metrics_
@@ -99,6 +99,12 @@ result<void> broker::load_offsets() {
   return success();
 }
 
+bool broker::auth_configured() const {
+  return std::any_of(plan_.plugins.begin(), plan_.plugins.end(), [](const resolved_plugin& p) {
+    return p.library->kind() == config::plugin_kind::auth;
+  });
+}
+
 result<void> broker::serve_requests() {
   // The store is always the first instance (composition.hpp); SEND appends to it and
   // TOPIC_DESCRIBE asks it for bounds.
@@ -117,6 +123,18 @@ result<void> broker::serve_requests() {
                             [this](std::string_view topic) { offsets_->forget_topic(topic); });
   produce::add_reply_handler(routes_, clients_,
                              {protocol::default_max_message_size, plan_.config.broker.name});
+  // Every request passes the gate: signatures and permissions, when [auth] is configured.
+  plugin_host::instance_ptr auth_instance;
+  for (const running_plugin& p : instances_) {
+    if (p.instance->kind() == config::plugin_kind::auth) auth_instance = p.instance;
+  }
+  gate_ = std::make_unique<auth::auth_gate>(std::move(auth_instance), metrics_);
+  routes_.set_gate([gate = gate_.get()](const protocol::connection_ptr& from,
+                                        protocol::request& req, const protocol::responder& answer) {
+    return gate->admit(from, req, answer);
+  });
+  if (gate_->required()) logger()->info("requests must be signed: [auth] is configured");
+  for (const running_plugin& p : instances_) traces_.add(p.instance);
   // Subscriptions' filters: the filter instances by type, expressions compiled once.
   for (const running_plugin& p : instances_) filters_.add(p.instance);
   if (!filters_.serves(wire::filter_type::tag)) {
@@ -124,7 +142,7 @@ result<void> broker::serve_requests() {
                    "to tag lists are refused, '*' is served");
   }
   groups_ = std::make_unique<group::group_service>(*topics_, store_.get(), *offsets_, filters_,
-                                                   group::group_settings{});
+                                                   group::group_settings{.traces = &traces_});
   groups_->add_handlers(routes_);
   connections_.add_close_listener([this](const protocol::connection_ptr& gone) {
     clients_.forget(gone);
@@ -132,6 +150,9 @@ result<void> broker::serve_requests() {
     if (transactions_) transactions_->disconnected(gone);
   });
   if (store_) {
+    // Plugins' messages for the broker's own topics (trace-topic's records).
+    own_topics_ = std::make_unique<produce::own_topic_writer>(*topics_, *store_);
+    services_.own_topics.store(own_topics_.get());
     timer::timer_settings timing;
     timing.checkpoint_file = timer::timer_checkpoint_path(plan_.config.broker.data_dir);
     timing.max_delay =
@@ -151,17 +172,20 @@ result<void> broker::serve_requests() {
     }
     transactions_->add_handlers(routes_);
     produce::add_produce_handlers(routes_, *topics_, *store_,
-                                  {protocol::default_max_message_size, transactions_.get()},
+                                  {protocol::default_max_message_size, transactions_.get(),
+                                   &traces_},
                                   timer_.get());
     // A consumer's failed messages: retried through the timer, then dead letters.
     retry::add_send_back_handler(routes_, *topics_, *store_, *timer_,
                                  {plan_.config.broker.max_reconsume});
     query::add_query_handlers(routes_, *topics_, *store_);
     pulls_ = std::make_unique<delivery::pull_service>(*topics_, *store_, *offsets_, filters_,
-                                                      scheduler_);
+                                                      scheduler_,
+                                                      delivery::pull_settings{.traces = &traces_});
     pulls_->add_handlers(routes_);
     pop::pop_settings popping;
     popping.default_max_attempts = plan_.config.broker.max_reconsume + 1;  // the first + retries
+    popping.traces = &traces_;
     auto pops = pop::pop_service::open(plan_.config.broker.data_dir, *topics_, *store_,
                                        *offsets_, filters_, scheduler_, popping);
     if (!pops) return boost::outcome_v2::failure(pops.error());
@@ -204,9 +228,11 @@ result<void> broker::create_instances() {
   for (const resolved_plugin& p : plan_.plugins) {
     plugin_host::plugin_instance::settings settings{p.table.id, p.table.log_level, p.config};
     auto made = plugin_host::plugin_instance::create(p.library, std::move(settings), services_);
+    // Authentication fails closed: a broker never runs open because its auth plugin broke.
+    const bool may_skip = p.library->kind() != config::plugin_kind::auth;
     if (made) {
       instances_.push_back({std::move(made).value(), p.table.on_start_error});
-    } else if (!tolerate_start_failure(p.table.on_start_error, made.error().message)) {
+    } else if (!may_skip || !tolerate_start_failure(p.table.on_start_error, made.error().message)) {
       return boost::outcome_v2::failure(made.error());
     }
   }
@@ -254,6 +280,15 @@ void broker::stop_transports() {
   started_transports_.clear();
 }
 
+void broker::stop_tracers() {
+  traces_.clear();
+  std::erase_if(instances_, [](const running_plugin& p) {
+    return p.instance->kind() == config::plugin_kind::tracer;
+  });
+  services_.own_topics.store(nullptr);
+  if (own_topics_) own_topics_->close();
+}
+
 void broker::sync_store() {
   for (const auto& [instance, on_start_error] : instances_) {
     if (instance->kind() != config::plugin_kind::store) continue;
@@ -293,6 +328,7 @@ void broker::stop() {
   scheduler_.retire_owner(housekeeping_owner_);
   if (timer_) timer_->stop();  // its last deliveries done, its checkpoint saved
   save_offsets();
+  stop_tracers();
   if (store_) (void)store_->set_arrival_listener({});
   sync_store();
   pulls_.reset();
@@ -300,6 +336,7 @@ void broker::stop() {
   timer_.reset();
   groups_.reset();
   filters_.clear();
+  gate_.reset();  // no frame arrives any more: the transports are stopped
   transactions_.reset();
   store_.reset();
   while (!instances_.empty()) {  // reverse creation order

@@ -3,6 +3,7 @@
 // so nothing ever runs half-configured.
 #pragma once
 
+#include "auth/auth_gate.hpp"
 #include "broker/composition.hpp"
 #include "broker/data_dir_lock.hpp"
 #include "delivery/pull_service.hpp"
@@ -13,12 +14,14 @@
 #include "offset/offset_table.hpp"
 #include "plugin_host/instance.hpp"
 #include "pop/pop_service.hpp"
+#include "produce/own_topic_writer.hpp"
 #include "protocol/client_directory.hpp"
 #include "protocol/connection_table.hpp"
 #include "protocol/router.hpp"
 #include "store/store.hpp"
 #include "timer/timer_service.hpp"
 #include "topic/topic_table.hpp"
+#include "trace/trace_hub.hpp"
 #include "transaction/transaction_service.hpp"
 
 #include <memory>
@@ -58,6 +61,8 @@ class broker {
     config::start_error_policy on_start_error;
   };
 
+  // An [auth] table is configured: every request but HELLO must be signed.
+  [[nodiscard]] bool auth_configured() const;
   // Topics and committed offsets, before any plugin exists.
   result<void> load_topics();
   result<void> load_offsets();
@@ -68,6 +73,9 @@ class broker {
   bool tolerate_start_failure(config::start_error_policy policy, const std::string& message);
   result<void> start_transports();
   void stop_transports();
+  // Tracers are told no more and destroyed (each flushes what it holds), then plugins may
+  // append to the broker's own topics no more.
+  void stop_tracers();
   void sync_store();
   // Every second: members that went silent leave; every few seconds: offsets are saved.
   void schedule_housekeeping();
@@ -87,6 +95,9 @@ class broker {
   topic::topic_table_ptr topics_;
   store::store_ptr store_;  // the facade over the store instance (instances_ holds it too)
   filter::filter_registry filters_{metrics_};  // over the filter instances in instances_
+  std::unique_ptr<auth::auth_gate> gate_;      // over the auth instance, if any
+  trace::trace_hub traces_;                    // over the tracer instances
+  std::unique_ptr<produce::own_topic_writer> own_topics_;  // null without a store
   offset::offset_table_ptr offsets_;
   std::unique_ptr<group::group_service> groups_;
   std::unique_ptr<delivery::pull_service> pulls_;  // null without a store

@@ -16,6 +16,7 @@ struct pull_service::parked {
   explicit parked(protocol::responder to) : answer(std::move(to)) {}
 
   protocol::responder answer;
+  std::string group;
   std::string topic;
   uint32_t queue = 0;
   uint64_t offset = 0;
@@ -23,6 +24,7 @@ struct pull_service::parked {
   uint32_t scan_window = 0;  // queue entries a read may examine
   uint32_t max_bytes = 0;
   filter::filter_ptr filter;
+  clock::time_point received = clock::now();
   clock::time_point deadline;
   // Guarded by the service's mutex.
   bool waiting = false;
@@ -84,11 +86,15 @@ void pull_service::pull(const protocol::request& req, const protocol::responder&
   if (const auto* refused = std::get_if<filter::refusal>(&compiled)) {
     return answer.fail(refused->status, refused->message);
   }
-  if (body->commit) {
-    offsets_.commit(body->group, body->topic, body->queue_id, body->commit_offset);
+  if (body->commit &&
+      offsets_.commit(body->group, body->topic, body->queue_id, body->commit_offset) &&
+      tracing()) {
+    settings_.traces->commit_event(body->group, body->topic, body->queue_id,
+                                   body->commit_offset, *answer.connection());
   }
 
   auto p = std::make_shared<parked>(answer);
+  p->group = std::string(body->group);
   p->topic = std::string(body->topic);
   p->queue = body->queue_id;
   p->offset = body->offset;
@@ -139,6 +145,13 @@ void pull_service::serve(const parked_ptr& p) {
       const uint64_t next = chosen.size() == p->max_messages ? chosen.back()->queue_offset + 1
                                                              : r.next_offset();
       const uint64_t min = r.min_offset(), max = r.max_offset();
+      if (tracing()) {
+        const auto cost = clock::now() - p->received;
+        for (const berth_message_view* m : chosen) {
+          settings_.traces->message_event(BERTH_TRACE_DELIVER, *m, p->group,
+                                          *p->answer.connection(), cost);
+        }
+      }
       return answer_with_messages(p->answer, std::move(r), chosen, message_layout::list,
                                   [&](wire::writer& w) {
                                     w.u8(static_cast<uint8_t>(wire::pull_status::found));

@@ -15,6 +15,7 @@
 #include "protocol/router.hpp"
 #include "store/store.hpp"
 #include "topic/topic_table.hpp"
+#include "trace/trace_hub.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -35,6 +36,8 @@ struct pull_settings {
   uint32_t default_messages = 32;
   // max_bytes 0 asks for this; it is also cut to what fits the connection's frame limit.
   uint32_t default_bytes = 4u << 20;
+  // Told of every message handed out (DELIVER) and every commit (COMMIT); may be null.
+  const trace::trace_hub* traces = nullptr;
 };
 
 class pull_service {
@@ -68,6 +71,7 @@ class pull_service {
   void park(const parked_ptr& p);
   // Take `p` out of the waiting map (true: the caller now serves it).
   bool claim(const parked_ptr& p);
+  [[nodiscard]] bool tracing() const { return settings_.traces != nullptr && settings_.traces->active(); }
 
   topic::topic_table& topics_;
   store::store& store_;

@@ -18,6 +18,7 @@
 #include "protocol/router.hpp"
 #include "store/store.hpp"
 #include "topic/topic_table.hpp"
+#include "trace/trace_hub.hpp"
 
 #include <chrono>
 #include <set>
@@ -27,6 +28,8 @@ namespace berth::kernel::group {
 struct group_settings {
   // A member not heard from for this long leaves (a closed connection leaves at once).
   clock::duration member_timeout = std::chrono::seconds(30);
+  // Told of every committed offset that changed (COMMIT); may be null.
+  const trace::trace_hub* traces = nullptr;
 };
 
 class group_service {

@@ -12,8 +12,12 @@ void group_service::commit_offset(const protocol::request& req,
   if (auto bad = check_group_name(body->group)) return refuse(answer, *bad);
   auto found = existing_queue(topics_, body->topic, body->queue_id);
   if (const auto* why = std::get_if<refusal>(&found)) return refuse(answer, *why);
-  offsets_.commit(body->group, body->topic, body->queue_id, body->offset);
+  const bool moved = offsets_.commit(body->group, body->topic, body->queue_id, body->offset);
   answer.ok();
+  if (moved && settings_.traces != nullptr && settings_.traces->active()) {
+    settings_.traces->commit_event(body->group, body->topic, body->queue_id, body->offset,
+                                   *answer.connection());
+  }
 }
 
 void group_service::query_offset(const protocol::request& req, const protocol::responder& answer) {

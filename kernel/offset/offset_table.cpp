@@ -37,15 +37,16 @@ result<offset_table_ptr> offset_table::open(std::filesystem::path file) {
 offset_table::offset_table(std::filesystem::path file, offset_map offsets)
     : file_(std::move(file)), offsets_(std::move(offsets)) {}
 
-void offset_table::commit(std::string_view group, std::string_view topic, uint32_t queue,
+bool offset_table::commit(std::string_view group, std::string_view topic, uint32_t queue,
                           uint64_t offset) {
   std::lock_guard lock(mutex_);
   auto it = offsets_.find(group);
   if (it == offsets_.end()) it = offsets_.emplace(std::string(group), queue_offsets{}).first;
   auto [slot, inserted] = it->second.try_emplace({std::string(topic), queue}, offset);
-  if (!inserted && slot->second == offset) return;
+  if (!inserted && slot->second == offset) return false;
   slot->second = offset;
   ++changes_;
+  return true;
 }
 
 std::optional<uint64_t> offset_table::find(std::string_view group, std::string_view topic,

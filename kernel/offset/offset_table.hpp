@@ -35,7 +35,8 @@ class offset_table {
   offset_table(const offset_table&) = delete;
   offset_table& operator=(const offset_table&) = delete;
 
-  void commit(std::string_view group, std::string_view topic, uint32_t queue, uint64_t offset);
+  // True when the offset changed (the caller may report it; an equal commit is not news).
+  bool commit(std::string_view group, std::string_view topic, uint32_t queue, uint64_t offset);
   [[nodiscard]] std::optional<uint64_t> find(std::string_view group, std::string_view topic,
                                              uint32_t queue) const;
   // Every group with at least one committed offset.

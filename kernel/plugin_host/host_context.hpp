@@ -15,6 +15,7 @@
 namespace berth::kernel::plugin_host {
 
 class connection_sink;
+class own_topic_sink;
 
 // Kernel services shared by every instance.
 struct host_services {
@@ -23,6 +24,8 @@ struct host_services {
   std::string broker_name;
   std::string data_dir;
   connection_sink* connections = nullptr;  // transports' connections go here; none: refused
+  // Plugins' messages for the broker's own topics; set once the store is ready.
+  std::atomic<own_topic_sink*> own_topics{nullptr};
 };
 
 // The host-services table handed to every plugin (static storage).

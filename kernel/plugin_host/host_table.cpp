@@ -2,6 +2,7 @@
 // Each is noexcept: a kernel exception must not unwind into plugin code.
 #include "plugin_host/connection_sink.hpp"
 #include "plugin_host/host_context.hpp"
+#include "plugin_host/own_topic_sink.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -131,26 +132,32 @@ berth_str host_broker_name(berth_host_ctx* ctx) noexcept { return abi(ctx->servi
 berth_str host_data_dir(berth_host_ctx* ctx) noexcept { return abi(ctx->services->data_dir); }
 berth_str host_instance_id(berth_host_ctx* ctx) noexcept { return abi(ctx->id); }
 
+// `reason` into the caller's buffer (truncated, NUL-terminated), then `status`.
+berth_status refuse(berth_status status, std::string_view reason, berth_errbuf* err) noexcept {
+  if (err != nullptr && err->buf != nullptr && err->cap > 0) {
+    const size_t n = std::min(reason.size(), err->cap - 1);
+    reason.copy(err->buf, n);
+    err->buf[n] = '\0';
+  }
+  return status;
+}
+
 berth_status host_conn_open(berth_host_ctx* ctx, const berth_conn_info* info,
                             const berth_conn_ops* ops, void* conn_arg, berth_conn** out,
                             berth_errbuf* err) noexcept {
-  const auto refuse = [&](berth_status status, std::string_view reason) {
-    if (err != nullptr && err->buf != nullptr && err->cap > 0) {
-      const size_t n = std::min(reason.size(), err->cap - 1);
-      reason.copy(err->buf, n);
-      err->buf[n] = '\0';
-    }
-    return status;
+  const auto refuse_open = [&](berth_status status, std::string_view reason) {
+    return refuse(status, reason, err);
   };
   if (info == nullptr || ops == nullptr || out == nullptr || ops->send == nullptr ||
       ops->close == nullptr) {
-    return refuse(BERTH_E_INVALID, "conn_open: info, ops (with send and close) and out are required");
+    return refuse_open(BERTH_E_INVALID,
+                       "conn_open: info, ops (with send and close) and out are required");
   }
   connection_sink* sink = ctx->services->connections;
-  if (sink == nullptr) return refuse(BERTH_E_UNSUPPORTED, "this broker takes no connections");
+  if (sink == nullptr) return refuse_open(BERTH_E_UNSUPPORTED, "this broker takes no connections");
   std::string reason;
   const berth_status status = sink->open(ctx->id, *info, *ops, conn_arg, out, reason);
-  return status == BERTH_OK ? status : refuse(status, reason);
+  return status == BERTH_OK ? status : refuse_open(status, reason);
 }
 
 void host_conn_frame(berth_host_ctx* ctx, berth_conn* conn, berth_bytes frame) noexcept {
@@ -163,6 +170,18 @@ void host_conn_closed(berth_host_ctx* ctx, berth_conn* conn) noexcept {
   ctx->services->connections->closed(conn);
 }
 
+berth_status host_append(berth_host_ctx* ctx, const berth_message_view* const* messages,
+                         uint32_t count, berth_errbuf* err) noexcept {
+  own_topic_sink* sink = ctx->services->own_topics.load();
+  if (sink == nullptr) return refuse(BERTH_E_CLOSED, "the broker's store is not ready", err);
+  if (messages == nullptr && count > 0) return refuse(BERTH_E_INVALID, "append: no messages", err);
+  std::string reason;
+  const berth_status status =
+      sink->append(std::span<const berth_message_view* const>(messages, count), reason);
+  if (status != BERTH_OK) return refuse(status, reason, err);
+  return BERTH_OK;
+}
+
 const berth_host table{
     sizeof(berth_host), BERTH_ABI_MAJOR, BERTH_ABI_MINOR,
     &host_log, &host_log_enabled, &host_config_get,
@@ -170,6 +189,7 @@ const berth_host table{
     &host_now_ns, &host_post, &host_cancel,
     &host_broker_name, &host_data_dir, &host_instance_id,
     &host_conn_open, &host_conn_frame, &host_conn_closed,
+    &host_append,
 };
 
 }  // namespace

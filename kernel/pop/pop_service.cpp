@@ -33,6 +33,7 @@ struct pop_service::parked {
   bool fifo = false;
   uint32_t max_attempts = 0;
   filter::filter_ptr filter;
+  clock::time_point received = clock::now();
   clock::time_point deadline;
   uint64_t arrivals_seen = 0;
   // Guarded by parked_mutex_.
@@ -281,6 +282,13 @@ void pop_service::serve(const parked_ptr& p) {
     m.message.reconsume_times = d.attempt - 1;
     response.messages.push_back(std::move(m));
   }
+  if (tracing()) {
+    const auto cost = clock::now() - p->received;
+    for (const handed_out& d : out) {
+      settings_.traces->message_event(BERTH_TRACE_DELIVER, *d.view, p->group,
+                                      *p->answer.connection(), cost);
+    }
+  }
   p->answer.ok(response);
 }
 
@@ -441,6 +449,7 @@ std::optional<pop_service::verified_receipt> pop_service::verified(
 }
 
 void pop_service::ack(const protocol::request& req, const protocol::responder& answer) {
+  const auto received = clock::now();
   auto body = wire::decode<wire::ack_request>(req.body, req.header.code);
   if (!body) return answer.fail(body.error().status, body.error().message);
   const auto v = verified(body->group, body->topic, body->receipt_handle, answer);
@@ -470,6 +479,25 @@ void pop_service::ack(const protocol::request& req, const protocol::responder& a
     if (it->second.fifo()) wake(body->group, v->topic);  // its message group may go on
   }
   answer.ok();
+  if (tracing()) trace_ack(body->group, v->topic, *r, *answer.connection(), received);
+}
+
+void pop_service::trace_ack(std::string_view group, std::string_view topic, const receipt& r,
+                            const protocol::connection& client,
+                            std::chrono::steady_clock::time_point received) {
+  // The event names the message: read it (only when a tracer is loaded).
+  store::read_query query;
+  query.topic = topic;
+  query.queue_id = r.queue;
+  query.offset = r.offset;
+  query.max_messages = 1;
+  auto read = store_.read(query);
+  if (!read || read.value().status() != BERTH_READ_FOUND || read.value().messages().empty() ||
+      read.value().messages().front()->queue_offset != r.offset) {
+    return;  // gone (retention) since it was delivered: nothing to name
+  }
+  settings_.traces->message_event(BERTH_TRACE_ACK, *read.value().messages().front(), group, client,
+                                  clock::now() - received);
 }
 
 void pop_service::change_invisible(const protocol::request& req,

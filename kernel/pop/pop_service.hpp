@@ -27,6 +27,7 @@
 #include "protocol/router.hpp"
 #include "store/store.hpp"
 #include "topic/topic_table.hpp"
+#include "trace/trace_hub.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -55,6 +56,8 @@ struct pop_settings {
   std::chrono::milliseconds max_hold{60'000};  // a longer hold_ms is cut to this
   std::chrono::milliseconds sweep_interval{200};
   std::chrono::milliseconds save_interval{1'000};
+  // Told of every message handed out (DELIVER) and acknowledged (ACK); may be null.
+  const trace::trace_hub* traces = nullptr;
 };
 
 class pop_service {
@@ -94,6 +97,10 @@ class pop_service {
 
   void pop(const protocol::request& req, const protocol::responder& answer);
   void ack(const protocol::request& req, const protocol::responder& answer);
+  [[nodiscard]] bool tracing() const { return settings_.traces != nullptr && settings_.traces->active(); }
+  void trace_ack(std::string_view group, std::string_view topic, const receipt& r,
+                 const protocol::connection& client,
+                 std::chrono::steady_clock::time_point received);
   void change_invisible(const protocol::request& req, const protocol::responder& answer);
 
   // Collect for `p` and answer, or park it while its hold lasts.

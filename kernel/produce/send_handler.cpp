@@ -9,6 +9,7 @@
 #include <berth/wire/reader.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -32,6 +33,63 @@ wire::status status_of_topic_error(topic::errc e) {
   }
   return wire::status::internal;
 }
+
+// A traced append: the fields of each message the PRODUCE event reports, kept until the store
+// answers, and the time it started.
+class produce_trace {
+ public:
+  produce_trace(const trace::trace_hub& hub, const protocol::connection& client,
+                const std::string& topic, uint32_t queue,
+                const std::vector<berth_message_view>& records)
+      : hub_(hub), topic_(topic), queue_(queue), client_(client.peer()),
+        principal_(client.principal()), started_(std::chrono::steady_clock::now()) {
+    messages_.reserve(records.size());
+    for (const berth_message_view& v : records) {
+      messages_.push_back({std::string(v.tags.ptr, v.tags.len), std::string(v.keys.ptr, v.keys.len),
+                           std::string(trace::traceparent_of(v.properties, v.property_count)),
+                           v.body.len});
+    }
+  }
+
+  void report(const result<std::vector<store::appended>>& done) const {
+    const auto cost = std::chrono::duration_cast<std::chrono::microseconds>(
+        std::chrono::steady_clock::now() - started_);
+    for (size_t i = 0; i < messages_.size(); ++i) {
+      const traced_message& m = messages_[i];
+      berth_trace_event e = trace::new_event(BERTH_TRACE_PRODUCE);
+      e.topic = abi_str(topic_);
+      e.queue_id = queue_;
+      e.tags = abi_str(m.tags);
+      e.keys = abi_str(m.keys);
+      e.traceparent = abi_str(m.traceparent);
+      e.client = abi_str(client_);
+      e.principal = abi_str(principal_);
+      e.body_size = m.body_size;
+      e.latency_us = static_cast<uint64_t>(cost.count());
+      if (done && i < done.value().size()) {
+        const store::appended& a = done.value()[i];
+        e.queue_offset = a.queue_offset;
+        e.message_id = abi_str(a.message_id);
+      } else {
+        e.status = done ? BERTH_E_INTERNAL : done.error().code;
+      }
+      hub_.emit(e);
+    }
+  }
+
+ private:
+  struct traced_message {
+    std::string tags, keys, traceparent;
+    uint64_t body_size = 0;
+  };
+  const trace::trace_hub& hub_;
+  std::string topic_;
+  uint32_t queue_;
+  std::string client_;
+  std::string principal_;
+  std::chrono::steady_clock::time_point started_;
+  std::vector<traced_message> messages_;
+};
 
 class send_handler {
  public:
@@ -178,7 +236,15 @@ class send_handler {
       v.store_host = abi_str(local);
       views[i] = &v;
     }
-    store_.append_async(views, [answer, queue, batch](result<std::vector<store::appended>> done) {
+    // Traced: what the event needs of each message, copied (the views die with the request).
+    std::shared_ptr<produce_trace> traced;
+    if (settings_.traces != nullptr && settings_.traces->active()) {
+      traced = std::make_shared<produce_trace>(*settings_.traces, *answer.connection(), topic,
+                                               queue, records);
+    }
+    store_.append_async(views, [answer, queue, batch, traced](
+                                   result<std::vector<store::appended>> done) {
+      if (traced) traced->report(done);
       if (!done) {
         return answer.fail(status_of_store_error(done.error().code), done.error().message);
       }

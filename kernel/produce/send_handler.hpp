@@ -6,6 +6,7 @@
 #include "protocol/router.hpp"
 #include "store/store.hpp"
 #include "timer/timer_service.hpp"
+#include "trace/trace_hub.hpp"
 #include "topic/topic_table.hpp"
 
 #include <berth/wire/message.hpp>
@@ -45,6 +46,8 @@ struct produce_settings {
   uint32_t max_message_size = 4u << 20;  // bodies over this: MESSAGE_TOO_LARGE
   // Null: half messages are refused (INVALID_ARGUMENT). Outlives the handlers.
   half_message_sink* halves = nullptr;
+  // Tracers told of every stored message (PRODUCE); may be null. Outlives the handlers.
+  const trace::trace_hub* traces = nullptr;
 };
 
 // True when `m` asks to be a transaction's half message (TRAN_MSG=true).

@@ -1,6 +1,7 @@
 #include "protocol/connection.hpp"
 
 #include <cstddef>
+#include <random>
 
 namespace berth::kernel::protocol {
 
@@ -25,6 +26,17 @@ connection::connection(const berth_conn_ops& ops, void* conn_arg, const berth_co
   // BERTH_HAS_FIELD spelled out: the macro's NULL check on a reference trips -Wnonnull-compare.
   if (info.struct_size >= offsetof(berth_conn_info, max_frame_size) + sizeof info.max_frame_size) {
     max_frame_size_ = info.max_frame_size;
+  }
+  if (info.struct_size >= offsetof(berth_conn_info, tls_subject) + sizeof info.tls_subject) {
+    tls_subject_ = text(info.tls_subject);
+  }
+  // Unpredictable, so that no signature can be made ahead for this connection.
+  std::random_device random;
+  for (size_t i = 0; i < auth_nonce_.size(); i += 4) {
+    const uint32_t r = random();
+    for (size_t j = 0; j < 4 && i + j < auth_nonce_.size(); ++j) {
+      auth_nonce_[i + j] = static_cast<uint8_t>(r >> (8 * j));
+    }
   }
 }
 
@@ -70,6 +82,24 @@ void connection::mark_closed() {
 bool connection::is_open() const {
   std::lock_guard lock(mutex_);
   return open_;
+}
+
+void connection::set_principal(std::string_view name) {
+  std::lock_guard lock(client_id_mutex_);
+  if (principal_ != name) principal_.assign(name);
+}
+
+std::string connection::principal() const {
+  std::lock_guard lock(client_id_mutex_);
+  return principal_;
+}
+
+bool connection::admit_signed_id(uint64_t id) {
+  uint64_t last = last_signed_id_.load();
+  while (id > last) {
+    if (last_signed_id_.compare_exchange_weak(last, id)) return true;
+  }
+  return false;
 }
 
 }  // namespace berth::kernel::protocol

@@ -5,7 +5,9 @@
 #pragma once
 
 #include <berth/abi/berth_conn.h>
+#include <berth/wire/signing.hpp>
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -41,6 +43,19 @@ class connection {
   // The id the client announced in HELLO ("" before): where replies and pushes for it go.
   void set_client_id(std::string id);
   [[nodiscard]] std::string client_id() const;
+  // The account the auth plugin last authenticated on this connection ("" without auth), for
+  // traces.
+  void set_principal(std::string_view name);
+  [[nodiscard]] std::string principal() const;
+  // The verified client certificate's subject (transport-tls with client_auth); "" otherwise.
+  [[nodiscard]] const std::string& tls_subject() const noexcept { return tls_subject_; }
+
+  // Signed requests (docs/protocol.md): the random nonce every signature on this connection
+  // covers (HELLO tells the client), and the request ids signatures used, which must grow, so
+  // that a signed request cannot be replayed on its connection (nor elsewhere: other nonce).
+  [[nodiscard]] const wire::auth_nonce& auth_nonce() const noexcept { return auth_nonce_; }
+  // True, and remembered, when `id` is above every signed request id admitted before.
+  bool admit_signed_id(uint64_t id);
 
  private:
   mutable std::mutex mutex_;  // held across ops_ calls, so that mark_closed() waits for them
@@ -53,6 +68,10 @@ class connection {
   uint64_t max_frame_size_ = 0;
   mutable std::mutex client_id_mutex_;
   std::string client_id_;
+  std::string principal_;  // under client_id_mutex_
+  std::string tls_subject_;
+  wire::auth_nonce auth_nonce_{};
+  std::atomic<uint64_t> last_signed_id_{0};
 };
 
 using connection_ptr = std::shared_ptr<connection>;

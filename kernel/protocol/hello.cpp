@@ -29,6 +29,8 @@ handler hello_handler(broker_identity identity, client_directory& clients) {
     out.max_frame_size = static_cast<uint32_t>(std::min<uint64_t>(
         answer.connection()->max_frame_size(), std::numeric_limits<uint32_t>::max()));
     out.max_message_size = identity.max_message_size;
+    out.auth_required = identity.auth_required;
+    out.auth_nonce = answer.connection()->auth_nonce();
     answer.ok(out);
   };
 }

@@ -1,4 +1,5 @@
-// HELLO: who the broker is and the limits a client must respect.
+// HELLO: who the broker is, the limits a client must respect, and whether (and with which
+// connection nonce) it must sign its requests.
 #pragma once
 
 #include "protocol/client_directory.hpp"
@@ -16,6 +17,7 @@ struct broker_identity {
   std::string name;
   std::string version;
   uint32_t max_message_size = 0;
+  bool auth_required = false;  // an auth plugin is configured: requests must be signed
 };
 
 // Answers HELLO and records the client's id in `clients` (which outlives the handler).

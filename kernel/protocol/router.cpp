@@ -21,6 +21,8 @@ void refuse_garbage(const connection_ptr& from, wire::status status, const std::
 
 void router::add(wire::code code, handler h) { handlers_[code] = std::move(h); }
 
+void router::set_gate(gate g) { gate_ = std::move(g); }
+
 void router::route(const connection_ptr& from, std::span<const uint8_t> frame) const noexcept {
   try {
     const wire::header_result r = wire::decode_header(frame, std::numeric_limits<uint32_t>::max());
@@ -61,7 +63,9 @@ void router::route(const connection_ptr& from, std::span<const uint8_t> frame) c
       return;
     }
     try {
-      found->second(request{r.header, wire::frame_body(frame, r.header)}, answer);
+      request req{r.header, wire::frame_body(frame, r.header)};
+      if (gate_ && !gate_(from, req, answer)) return;
+      found->second(req, answer);
     } catch (const std::exception& e) {
       logger()->error("{} from {}: {}", wire::name(r.header.code), from->peer(), e.what());
       answer.fail(wire::status::internal, e.what());

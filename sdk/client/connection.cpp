@@ -1,6 +1,7 @@
 #include "connection.hpp"
 
 #include "common.hpp"
+#include "request_signer.hpp"
 #include "tls_channel.hpp"
 
 #include <berth/tls/stream.hpp>
@@ -84,6 +85,7 @@ struct session {
   std::vector<uint8_t> write_buffer;
   bool writing = false;
   bool ready = false;   // HELLO answered: requests may go out
+  std::vector<uint8_t> auth_nonce;  // from HELLO: what this connection's signatures cover
   std::string refusal;  // the broker's last answer to a frame it could not read
 };
 
@@ -103,13 +105,14 @@ struct pending {
 
 connection_options options_for(const std::string& endpoint, std::string& client_id,
                                std::chrono::milliseconds handshake_timeout,
-                               const tls_options& tls) {
+                               const tls_options& tls, const credentials& creds) {
   if (client_id.empty()) client_id = default_client_id();
   connection_options c;
   c.endpoint = endpoint;
   c.client_id = client_id;
   c.handshake_timeout = handshake_timeout;
   c.tls = tls;
+  c.credentials = creds;
   return c;
 }
 
@@ -165,6 +168,11 @@ class connection::impl {
       result<tls_context_ptr> made = make_client_context(options_.tls);
       if (!made) return failure(made.error());
       tls_ = std::move(made).value();
+    }
+    if (!options_.credentials.empty()) {
+      result<std::unique_ptr<request_signer>> made = request_signer::make(options_.credentials);
+      if (!made) return failure(made.error());
+      signer_ = std::move(made).value();
     }
     try {
       work_.emplace(io_.get_executor());
@@ -405,6 +413,7 @@ class connection::impl {
     }
     broker_max_frame_size_ = hello.value().max_frame_size;
     broker_max_message_size_ = hello.value().max_message_size;
+    s->auth_nonce.assign(hello.value().auth_nonce.begin(), hello.value().auth_nonce.end());
     s->ready = true;
     s->handshake_timer.cancel();
     connected_ = true;
@@ -564,12 +573,16 @@ class connection::impl {
       auto it = pending_.find(id);
       if (it == pending_.end() || it->second->sent) continue;
       pending& p = *it->second;
-      if (auto e = check_limits(p.code, p.bytes.size(), p.largest_body)) {
+      if (auto e = check_limits(p.code, p.bytes.size() + signature_overhead(), p.largest_body)) {
         refused.emplace_back(std::move(it->second), std::move(*e));
         pending_.erase(it);
         continue;
       }
-      s->write_buffer.insert(s->write_buffer.end(), p.bytes.begin(), p.bytes.end());
+      if (signer_) {
+        signer_->append_signed(p.bytes, s->auth_nonce, now_ms(), s->write_buffer);
+      } else {
+        s->write_buffer.insert(s->write_buffer.end(), p.bytes.begin(), p.bytes.end());
+      }
       p.bytes = {};
       p.sent = true;
     }
@@ -579,6 +592,8 @@ class connection::impl {
       p->done(failure(std::move(e)));
     }
   }
+
+  size_t signature_overhead() const noexcept { return signer_ ? signer_->overhead() : 0; }
 
   // ---- reading ---------------------------------------------------------------------------
 
@@ -677,6 +692,7 @@ class connection::impl {
   std::atomic<state> state_{state::created};  // changed under post_mutex_
   std::string host_, port_;
   tls_context_ptr tls_;  // null without TLS
+  std::unique_ptr<request_signer> signer_;  // null without credentials
 
   // I/O thread only.
   tcp::resolver resolver_;

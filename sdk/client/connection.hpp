@@ -19,6 +19,7 @@
 // from any thread; the blocking request() refuses to run on the I/O thread.
 #pragma once
 
+#include <berth/client/credentials.hpp>
 #include <berth/client/error.hpp>
 #include <berth/client/tls.hpp>
 #include <berth/wire/bodies.hpp>
@@ -86,6 +87,7 @@ struct connection_options {
   std::string client_id;                              // announced in HELLO
   std::chrono::milliseconds handshake_timeout{3000};  // connect + TLS handshake + HELLO
   tls_options tls;
+  client::credentials credentials;  // sign every request but HELLO when set
   size_t max_message_size = 0;  // a request's largest body must fit; 0: the broker's limit
   std::string limit_source = "the broker's limit, from HELLO";  // names a non-zero limit
 };
@@ -95,10 +97,10 @@ struct connection_options {
 // timeout as the handshake timeout, and TLS.
 connection_options options_for(const std::string& endpoint, std::string& client_id,
                                std::chrono::milliseconds handshake_timeout,
-                               const tls_options& tls);
+                               const tls_options& tls, const credentials& creds);
 template <class ClientOptions>
 connection_options options_for(ClientOptions& o) {
-  return options_for(o.endpoint, o.client_id, o.request_timeout, o.tls);
+  return options_for(o.endpoint, o.client_id, o.request_timeout, o.tls, o.credentials);
 }
 
 // "host:port" split; false when it is not one.

@@ -182,7 +182,7 @@ class push_consumer::impl {
       pool_->stop();
       return ok;
     }
-    if (result<void> ok = check_filters_with_broker(); !ok) {
+    if (result<void> ok = register_with_broker(); !ok) {
       conn_->shutdown();
       pool_->stop();
       return ok;
@@ -281,22 +281,25 @@ class push_consumer::impl {
     heartbeat([this] { rebalance_all(); });
   }
 
-  // SQL and Lua expressions are parsed by the broker alone: register once now, so that one it
-  // refuses fails start() with the filter's message and column. An unreachable broker is no
+  // Register once now, so that what the broker refuses for good fails start(): a SQL or Lua
+  // expression it cannot parse (with the filter's message and column), a subscription it may
+  // not allow (auth: unknown key, wrong secret, no SUB permission). An unreachable broker is no
   // reason to fail: the heartbeats that follow register (and report) once it is up.
-  result<void> check_filters_with_broker() {
-    const bool broker_parses = std::any_of(subs_.begin(), subs_.end(), [](const auto& s) {
-      return s.filter.kind != filter_kind::tag;
-    });
-    if (!broker_parses) return success();
+  result<void> register_with_broker() {
     result<frame> answer =
         conn_->call(wire::code::heartbeat, heartbeat_request(), options_.request_timeout);
-    if (!answer && answer.error().code == errc::broker &&
-        (answer.error().status == wire::status::invalid_filter ||
-         answer.error().status == wire::status::filter_unsupported)) {
-      return failure(answer.error());
+    if (answer || answer.error().code != errc::broker) return success();
+    switch (answer.error().status) {
+      case wire::status::invalid_filter:
+      case wire::status::filter_unsupported:
+      case wire::status::unauthenticated:
+      case wire::status::forbidden:
+      case wire::status::bad_signature:
+      case wire::status::signature_expired:
+        return failure(answer.error());
+      default:
+        return success();
     }
-    return success();
   }
 
   [[nodiscard]] wire::heartbeat_request heartbeat_request() const {

@@ -124,7 +124,7 @@ class fake_broker {
       if (!h.ok()) return;
       const auto body = wire::frame_body(bytes, h.header);
       if (h.header.code == wire::code::hello) {
-        answer(fd, h.header, wire::hello_response{"fake", "0", 1, 1u << 20, 1000});
+        answer(fd, h.header, wire::hello_response{"fake", "0", 1, 1u << 20, 1000, false, {}});
         continue;
       }
       script_(*this, fd, h.header, body);

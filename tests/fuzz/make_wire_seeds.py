@@ -106,6 +106,14 @@ SEEDS = {
     'unlock_queues_request': frame(REQUEST, 34, string('g1') + string('orders') +
                                    string('client-1') + items([u32(0)])),
     'change_invisible_response': frame(RESPONSE, 62, string('handle-2') + i64(1700000060000)),
+    # Signed requests (flag 2): the signature block, then the code's own fields.
+    'signed_send_request': frame(REQUEST, 10, string('orders-app') + i64(1700000000000) +
+                                 blob(bytes(range(32))) + message('orders', b'signed'), flags=2),
+    'signed_topic_list_request': frame(REQUEST, 21, string('ops') + i64(1700000000000) +
+                                       blob(bytes(32)), flags=2),
+    'hello_response_with_nonce': frame(RESPONSE, 1, string('berth-1') + string('0.1.0') + u8(1) +
+                                       u32(16 << 20) + u32(4 << 20) + boolean(True) +
+                                       blob(bytes(range(16)))),
 }
 
 out = pathlib.Path(__file__).resolve().parent / 'corpus' / 'wire'

@@ -98,7 +98,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   // The body, or as much of it as arrived: cut bodies are explored too.
   const size_t available = std::min(h.header.body_size(), size - wire::header_size);
-  const std::span<const uint8_t> body = in.subspan(wire::header_size, available);
+  std::span<const uint8_t> body = in.subspan(wire::header_size, available);
+  // A signed request: its signature block first, the code's own fields after it.
+  if (h.header.kind == wire::kind::request && h.header.is_signed()) {
+    const wire::decoded<wire::signed_body> s = wire::split_signed(body, h.header.code);
+    if (!s) {
+      check(s.error().status == wire::status::malformed_request);
+      check(s.error().message.find(": field '") != std::string::npos);
+      return 0;
+    }
+    check(s->block.signature.size() == wire::signature_size);
+    check(s->block.wire_size() + s->rest.size() == body.size());
+    body = s->rest;
+  }
   wire::visit_body_type(h.header,
                         [&]<class T>(std::type_identity<T>) { round_trip<T>(body, h.header); });
   return 0;

@@ -34,6 +34,25 @@ listen = "127.0.0.1:0"
                      name, dir.path().string(), test_plugin_dir().string());
 }
 
+// A broker on the memory store with transport-tcp on a free loopback port, and `tables`
+// (more TOML tables, e.g. an [auth] table) after them.
+inline std::string memory_broker_config(const temp_dir& dir, const std::string& tables = "") {
+  return fmt::format(R"([broker]
+name = "berth-test"
+data_dir = "{}/data"
+shutdown_timeout = "3s"
+
+[store]
+plugin = "memory"
+
+[[transport]]
+plugin = "tcp"
+listen = "127.0.0.1:0"
+
+{})",
+                     dir.path().string(), tables);
+}
+
 // Start berthd with `config_text`; wait until its transports listen.
 class running_broker {
  public:

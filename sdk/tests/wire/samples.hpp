@@ -80,7 +80,8 @@ inline hello_request sample() {
 }
 template <>
 inline hello_response sample() {
-  return {"berth-1", "0.1.0", 1, 16u << 20, 4u << 20};
+  static constexpr uint8_t nonce[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
+  return {"berth-1", "0.1.0", 1, 16u << 20, 4u << 20, true, bytes_view(std::span(nonce))};
 }
 template <>
 inline heartbeat_request sample() {

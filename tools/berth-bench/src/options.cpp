@@ -1,7 +1,7 @@
 #include "options.hpp"
 
 #include "parse.hpp"
-#include "tls_flags.hpp"
+#include "connect_flags.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -85,6 +85,7 @@ parse_outcome parse_bench_options(const std::vector<std::string>& args) {
       ->check(CLI::NonNegativeNumber);
   app.add_option("--timeout", timeout, "Request timeout")->capture_default_str();
   add_tls_flags(app, o.tls);
+  add_credential_flags(app, o.credentials);
   app.add_option("--output", output, "text or json (one JSON object)")
       ->capture_default_str()
       ->check(CLI::IsMember({"text", "json"}));

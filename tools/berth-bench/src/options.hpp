@@ -1,7 +1,7 @@
 // berth-bench's command line, parsed into plain options (unit-tested without a broker).
 #pragma once
 
-#include "tls_flags.hpp"
+#include "connect_flags.hpp"
 
 #include <berth/client/tls.hpp>
 
@@ -17,6 +17,7 @@ namespace berth::tools {
 struct bench_options {
   std::string server = "127.0.0.1:10911";
   client::tls_options tls;
+  client::credentials credentials;
   std::string topic = "bench";
   uint32_t queues = 4;
   unsigned producers = 1;
@@ -47,7 +48,7 @@ struct bench_options {
   // Any client's options with --server, --timeout and TLS set.
   template <class Options>
   [[nodiscard]] Options client_options() const {
-    return connection_options<Options>(server, timeout, tls);
+    return connection_options<Options>(server, timeout, tls, credentials);
   }
 
   // A pop consumer receives up to this many messages at a time, each invisible this long.

@@ -4,7 +4,7 @@
 #pragma once
 
 #include "output.hpp"
-#include "tls_flags.hpp"
+#include "connect_flags.hpp"
 
 #include <berth/client/admin.hpp>
 #include <berth/client/error.hpp>
@@ -30,6 +30,7 @@ struct context {
   std::string timeout_text = "3s";
   std::chrono::milliseconds timeout{3000};
   client::tls_options tls;
+  client::credentials credentials;
   std::function<int()> action;  // set by the subcommand that was given
 
   [[nodiscard]] output_format format() const {
@@ -38,7 +39,7 @@ struct context {
   // Any client's options (admin_options, producer_options, ...) with the global ones set.
   template <class Options>
   [[nodiscard]] Options client_options() const {
-    return connection_options<Options>(server, timeout, tls);
+    return connection_options<Options>(server, timeout, tls, credentials);
   }
 };
 
@@ -56,5 +57,6 @@ void add_consume_command(CLI::App& app, context& ctx);
 void add_message_commands(CLI::App& app, context& ctx);
 void add_group_commands(CLI::App& app, context& ctx);
 void add_dlq_commands(CLI::App& app, context& ctx);
+void add_trace_commands(CLI::App& app, context& ctx);
 
 }  // namespace berth::tools

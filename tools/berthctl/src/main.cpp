@@ -2,7 +2,7 @@
 // messages from the command line. docs/berthctl.md describes every command.
 #include "context.hpp"
 #include "parse.hpp"
-#include "tls_flags.hpp"
+#include "connect_flags.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -54,6 +54,7 @@ int run(int argc, char** argv) {
       ->capture_default_str()
       ->type_name("DURATION");
   add_tls_flags(app, ctx.tls);
+  add_credential_flags(app, ctx.credentials);
 
   add_topic_commands(app, ctx);
   add_send_command(app, ctx);
@@ -61,6 +62,7 @@ int run(int argc, char** argv) {
   add_message_commands(app, ctx);
   add_group_commands(app, ctx);
   add_dlq_commands(app, ctx);
+  add_trace_commands(app, ctx);
   // Subcommand help shows its own options; say where the global ones are.
   std::vector<CLI::App*> pending = app.get_subcommands([](CLI::App*) { return true; });
   while (!pending.empty()) {
@@ -69,7 +71,7 @@ int run(int argc, char** argv) {
     sub->footer(
         "Global options (before or after the subcommand): --server HOST:PORT, --output "
         "text|json, --timeout DURATION, --tls, --ca FILE, --cert FILE, --key FILE, "
-        "--server-name NAME; see berthctl --help.");
+        "--server-name NAME, --access-key KEY, --secret-key SECRET; see berthctl --help.");
     for (CLI::App* s : sub->get_subcommands([](CLI::App*) { return true; })) pending.push_back(s);
   }
 

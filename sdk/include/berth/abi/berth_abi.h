@@ -18,6 +18,9 @@
  *   1.3  berth_conn.h and berth_host.conn_open/conn_frame/conn_closed: transports hand client
  *        connections and their frames to the kernel
  *   1.4  berth_plugin.reload: re-read the files an instance loaded (on SIGHUP)
+ *   1.5  authentication: BERTH_E_BAD_SIGNATURE, BERTH_E_EXPIRED; berth_credentials.signed_body
+ *   1.6  tracing: BERTH_TRACE_COMMIT, berth_trace_event.traceparent, berth_host.append (a
+ *        plugin stores messages in the broker's own topics)
  */
 #ifndef BERTH_ABI_H
 #define BERTH_ABI_H
@@ -30,7 +33,7 @@ extern "C" {
 #endif
 
 #define BERTH_ABI_MAJOR 1
-#define BERTH_ABI_MINOR 4
+#define BERTH_ABI_MINOR 6
 
 /* The single symbol a plugin library exports. */
 #define BERTH_PLUGIN_ENTRY_SYMBOL "berth_plugin_entry"
@@ -66,6 +69,8 @@ typedef int32_t berth_status;
 #define BERTH_E_FULL (-9)        /* out of space (disk or configured bound) */
 #define BERTH_E_TIMEOUT (-10)    /* a deadline passed */
 #define BERTH_E_CLOSED (-11)     /* the object is stopped or fenced and takes no more work */
+#define BERTH_E_BAD_SIGNATURE (-12) /* authentication: the signature does not match (1.5) */
+#define BERTH_E_EXPIRED (-13)    /* authentication: signed outside the accepted clock window (1.5) */
 /* New codes only below, never reusing a value. */
 
 /* ---- views ------------------------------------------------------------------------------- */

@@ -9,16 +9,22 @@
 extern "C" {
 #endif
 
-/* What a client presented. Borrowed for the duration of the call. */
+/* What a client presented with one request. Borrowed for the duration of the call.
+ *
+ * The client signed signed_content followed by signed_body (since 1.5; empty before): the
+ * kernel passes the request's body in place, without copying it, after a prefix that binds the
+ * signature to this request and connection (docs/protocol.md, "Signed requests"). The kernel
+ * has already refused a request id that does not grow on its connection (a replay). */
 typedef struct berth_credentials {
   uint32_t struct_size;
   uint32_t reserved0;
   berth_str access_key;      /* empty when the client sent none */
-  berth_bytes signature;     /* the client's signature over signed_content */
-  berth_bytes signed_content;/* the exact bytes the client signed */
-  int64_t timestamp_ms;      /* the client's signing time, to refuse replays */
+  berth_bytes signature;     /* the client's signature over signed_content + signed_body */
+  berth_bytes signed_content;/* the exact bytes the client signed (the prefix, since 1.5) */
+  int64_t timestamp_ms;      /* the client's signing time (Unix ms), for the clock window */
   berth_str tls_subject;     /* verified client certificate subject; empty without mTLS */
   berth_str peer_address;    /* "ip:port" */
+  berth_bytes signed_body;   /* since 1.5: what the client signed after signed_content */
   /* New members only here, at the end. */
 } berth_credentials;
 
@@ -39,9 +45,10 @@ typedef struct berth_identity berth_identity;
 
 typedef struct berth_auth_ops {
   uint32_t struct_size;
-  /* Check credentials. BERTH_OK and *out set, or BERTH_E_DENIED with the reason in err (sent to
-   * the client, so it must not reveal secrets). Any network thread, concurrently; never blocks
-   * on I/O. */
+  /* Check credentials. BERTH_OK and *out set; or, with the reason in err (sent to the client,
+   * so it must not reveal secrets): BERTH_E_DENIED (no or unknown access key, an address the
+   * account may not connect from), BERTH_E_BAD_SIGNATURE, BERTH_E_EXPIRED (timestamp outside
+   * the plugin's clock window). Any network thread, concurrently; never blocks on I/O. */
   berth_status (*authenticate)(berth_instance *instance, const berth_credentials *credentials,
                                berth_identity **out, berth_errbuf *err);
   /* BERTH_OK to allow, BERTH_E_DENIED (reason in err) to deny. Any network thread,

@@ -9,6 +9,7 @@
 
 #include "berth_abi.h"
 #include "berth_conn.h"
+#include "berth_message.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -110,6 +111,16 @@ typedef struct berth_host {
    * further call for it and `conn` is invalid; sends already queued are the transport's to
    * release. Any network thread; may wait for a send in progress on another thread. */
   void (*conn_closed)(berth_host_ctx *ctx, berth_conn *conn);
+
+  /* ---- the broker's own topics (since 1.6) ----------------------------------------------
+   * Store `count` messages in one of the broker's own topics (a name beginning rmq_sys_ or
+   * RMQ_SYS_, such as the trace topic), which is made with one queue when missing. Of each view
+   * the kernel reads topic, tags, keys, properties, flag and body; it assigns the rest.
+   * Returns once the store has them (BERTH_E_FULL, BERTH_E_CLOSED, BERTH_E_INVALID for
+   * another topic, with the reason in err). Blocks: call it from a thread of the plugin's own,
+   * never from a network thread or a hook that must not block. Not traced. */
+  berth_status (*append)(berth_host_ctx *ctx, const berth_message_view *const *messages,
+                         uint32_t count, berth_errbuf *err);
 
   /* New members only here, at the end. */
 } berth_host;

@@ -10,7 +10,9 @@ extern "C" {
 
 #define BERTH_TRACE_PRODUCE 1u /* a message was stored */
 #define BERTH_TRACE_DELIVER 2u /* a message was handed to a consumer */
-#define BERTH_TRACE_ACK 3u     /* a consumer acknowledged (or committed past) a message */
+#define BERTH_TRACE_ACK 3u     /* a consumer acknowledged a message (POP's ACK) */
+#define BERTH_TRACE_COMMIT 4u  /* since 1.6: a group committed its offset on a queue: every
+                                  message below queue_offset is done for it (no message id) */
 
 /* One event, borrowed for the duration of on_event(): copy what you keep. */
 typedef struct berth_trace_event {
@@ -29,13 +31,15 @@ typedef struct berth_trace_event {
   berth_str principal;    /* authenticated identity; empty without auth */
   uint64_t body_size;
   uint64_t latency_us;    /* time the broker spent on the operation */
+  berth_str traceparent;  /* since 1.6: the message's W3C traceparent property, if it has one */
   /* New members only here, at the end. */
 } berth_trace_event;
 
 typedef struct berth_tracer_ops {
   uint32_t struct_size;
   /* Record one event. Any thread, concurrently, on the hot path: must never block; a tracer
-   * that cannot keep up drops events and counts the drops. */
+   * that cannot keep up drops events and counts the drops. Never called for messages a plugin
+   * stored with berth_host.append (traces are not traced). */
   void (*on_event)(berth_instance *instance, const berth_trace_event *event);
   /* New members only here, at the end. */
 } berth_tracer_ops;

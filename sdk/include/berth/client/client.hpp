@@ -3,6 +3,7 @@
 #pragma once
 
 #include <berth/client/admin.hpp>
+#include <berth/client/credentials.hpp>
 #include <berth/client/error.hpp>
 #include <berth/client/message.hpp>
 #include <berth/client/producer.hpp>

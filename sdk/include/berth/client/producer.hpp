@@ -28,6 +28,7 @@
 // same producer there (they return errc::invalid_argument), nor shutdown().
 #pragma once
 
+#include <berth/client/credentials.hpp>
 #include <berth/client/error.hpp>
 #include <berth/client/message.hpp>
 #include <berth/client/tls.hpp>
@@ -78,6 +79,7 @@ struct transaction_receipt {
 struct producer_options {
   std::string endpoint = "127.0.0.1:10911";
   tls_options tls;  // TLS to a transport-tls listener (berth/client/tls.hpp)
+  client::credentials credentials;  // sign requests, for brokers with [auth] (credentials.hpp)
   std::string client_id;                            // empty: "<hostname>@<pid>#<counter>"
   std::chrono::milliseconds request_timeout{3000};  // per attempt
   int retries = 2;  // further attempts on connection_lost, timeout, BUSY, STORE_FULL

@@ -6,6 +6,7 @@
 // the hold ends). All methods may be called from any thread.
 #pragma once
 
+#include <berth/client/credentials.hpp>
 #include <berth/client/error.hpp>
 #include <berth/client/message.hpp>
 #include <berth/client/tls.hpp>
@@ -23,6 +24,7 @@ namespace berth::client {
 struct pull_consumer_options {
   std::string endpoint = "127.0.0.1:10911";
   tls_options tls;  // TLS to a transport-tls listener (berth/client/tls.hpp)
+  client::credentials credentials;  // sign requests, for brokers with [auth] (credentials.hpp)
   std::string group;                                // required: offsets are the group's
   std::string client_id;                            // empty: "<hostname>@<pid>#<counter>"
   std::chrono::milliseconds request_timeout{3000};  // a pull waits this on top of its hold

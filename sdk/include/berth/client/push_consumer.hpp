@@ -41,6 +41,7 @@
 // not call shutdown() from the listener.
 #pragma once
 
+#include <berth/client/credentials.hpp>
 #include <berth/client/error.hpp>
 #include <berth/client/message.hpp>
 #include <berth/client/tls.hpp>
@@ -61,6 +62,7 @@ enum class consume_from : uint8_t { earliest, latest };
 struct push_consumer_options {
   std::string endpoint = "127.0.0.1:10911";
   tls_options tls;  // TLS to a transport-tls listener (berth/client/tls.hpp)
+  client::credentials credentials;  // sign requests, for brokers with [auth] (credentials.hpp)
   std::string group;      // required
   std::string client_id;  // empty: "<hostname>@<pid>#<counter>"
   consume_model model = consume_model::clustering;

@@ -12,6 +12,7 @@
 // there). All methods may be called from any thread.
 #pragma once
 
+#include <berth/client/credentials.hpp>
 #include <berth/client/error.hpp>
 #include <berth/client/message.hpp>
 #include <berth/client/tls.hpp>
@@ -29,6 +30,7 @@ namespace berth::client {
 struct simple_consumer_options {
   std::string endpoint = "127.0.0.1:10911";
   tls_options tls;  // TLS to a transport-tls listener (berth/client/tls.hpp)
+  client::credentials credentials;  // sign requests, for brokers with [auth] (credentials.hpp)
   std::string group;                                // required
   std::string topic;                                // required
   filter_expression filter;                         // default: every message ("*" tags)

@@ -5,11 +5,13 @@
 #include <berth/abi/berth_host.h>
 #include <berth/plugin/error.hpp>
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -133,6 +135,24 @@ class host {
   }
   // True when the task will not run (the host then destroyed its callable through drop).
   bool cancel(uint64_t task) const noexcept { return table_->cancel(ctx_, task) == 1; }
+
+  // ---- the broker's own topics (ABI 1.6) ----
+  // Store messages in the broker's own topics (rmq_sys_* / RMQ_SYS_*). Blocks until the store
+  // has them: call it from a thread of your own. BERTH_OK, or the refusal with its reason
+  // (BERTH_E_UNSUPPORTED from a host older than 1.6).
+  berth_status append(std::span<const berth_message_view* const> messages,
+                      std::string& reason) const {
+    if (!BERTH_HAS_FIELD(table_, berth_host, append) || table_->append == nullptr) {
+      reason = "the broker predates berth_host.append (ABI 1.6)";
+      return BERTH_E_UNSUPPORTED;
+    }
+    std::array<char, 512> text{};
+    berth_errbuf err{text.data(), text.size()};
+    const berth_status status = table_->append(
+        ctx_, messages.data(), static_cast<uint32_t>(messages.size()), &err);
+    if (status != BERTH_OK) reason = text.data();
+    return status;
+  }
 
   // ---- facts ----
   [[nodiscard]] std::string_view broker_name() const noexcept { return view(table_->broker_name(ctx_)); }

@@ -80,6 +80,9 @@ struct hello_response {
   uint8_t version = protocol_version;  // the one both speak
   uint32_t max_frame_size = 0;
   uint32_t max_message_size = 0;
+  // Added with signed requests (both optional: absent from older brokers).
+  bool auth_required = false;  // every request but HELLO must be signed
+  bytes_view auth_nonce;       // this connection's nonce, in every signed prefix
 
   void encode(writer& w) const {
     w.str(broker_name);
@@ -87,6 +90,8 @@ struct hello_response {
     w.u8(version);
     w.u32(max_frame_size);
     w.u32(max_message_size);
+    w.boolean(auth_required);
+    w.bytes(auth_nonce);
   }
   void read(reader& r) {
     broker_name = r.str("broker_name");
@@ -94,6 +99,8 @@ struct hello_response {
     version = r.u8("version");
     max_frame_size = r.u32("max_frame_size");
     max_message_size = r.u32("max_message_size");
+    auth_required = r.optional_boolean("auth_required", false);
+    if (!r.at_end()) auth_nonce = r.bytes("auth_nonce");
   }
   bool operator==(const hello_response&) const = default;
 };

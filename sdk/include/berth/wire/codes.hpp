@@ -73,6 +73,9 @@ enum class status : uint16_t {
   unauthenticated = 30,
   forbidden = 31,
   tls_required = 32,  // a plaintext connection to a TLS port; the connection is closed
+  bad_signature = 33,      // a signed request whose signature does not match
+  signature_expired = 34,  // signed outside the broker's clock window
+  replayed = 35,           // a signed request id not above the last one on its connection
   invalid_delay = 40,  // a delay level or delivery time out of range, or a delayed batch
   unknown_transaction = 41,
   invalid_handle = 42,
@@ -118,6 +121,9 @@ inline constexpr std::array all_statuses{
     status::unauthenticated,
     status::forbidden,
     status::tls_required,
+    status::bad_signature,
+    status::signature_expired,
+    status::replayed,
     status::invalid_delay,
     status::unknown_transaction,
     status::invalid_handle,
@@ -192,6 +198,9 @@ inline constexpr std::array all_statuses{
     case status::unauthenticated: return "UNAUTHENTICATED";
     case status::forbidden: return "FORBIDDEN";
     case status::tls_required: return "TLS_REQUIRED";
+    case status::bad_signature: return "BAD_SIGNATURE";
+    case status::signature_expired: return "SIGNATURE_EXPIRED";
+    case status::replayed: return "REPLAYED";
     case status::invalid_delay: return "INVALID_DELAY";
     case status::unknown_transaction: return "UNKNOWN_TRANSACTION";
     case status::invalid_handle: return "INVALID_HANDLE";

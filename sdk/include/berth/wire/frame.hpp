@@ -27,6 +27,7 @@ inline constexpr size_t length_size = 4;        // the length field, not counted
 inline constexpr size_t header_size = 24;
 inline constexpr uint32_t min_length = header_size - length_size;  // a frame without a body
 inline constexpr uint32_t flag_oneway = 1u << 0;  // request: answer nothing, not even errors
+inline constexpr uint32_t flag_signed = 1u << 1;  // request: the body starts with a signature block
 inline constexpr size_t default_max_frame_size = size_t{16} << 20;  // the broker's default
 
 struct frame_header {
@@ -41,6 +42,7 @@ struct frame_header {
   [[nodiscard]] size_t frame_size() const noexcept { return length_size + length; }
   [[nodiscard]] size_t body_size() const noexcept { return length - size_t{min_length}; }
   [[nodiscard]] bool oneway() const noexcept { return (flags & flag_oneway) != 0; }
+  [[nodiscard]] bool is_signed() const noexcept { return (flags & flag_signed) != 0; }
 
   bool operator==(const frame_header&) const = default;
 };

@@ -25,6 +25,7 @@
 #include <berth/wire/message.hpp>
 #include <berth/wire/pop_bodies.hpp>
 #include <berth/wire/retry_bodies.hpp>
+#include <berth/wire/signing.hpp>
 #include <berth/wire/lock_bodies.hpp>
 #include <berth/wire/properties.hpp>
 #include <berth/wire/reader.hpp>

@@ -21,11 +21,13 @@
 #include <array>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <map>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace berth::sdk::testing {
@@ -93,6 +95,32 @@ class fake_host {
     }
     for (const task& t : due) t.fn(t.arg);
     return due.size();
+  }
+
+  // ---- berth_host.append: the messages the plugin stored, and how the "store" answers ----
+  struct appended_message {
+    std::string topic, tags, keys, body;
+  };
+  [[nodiscard]] std::vector<appended_message> appended() const {
+    std::lock_guard lock(mutex_);
+    return appended_;
+  }
+  // Later appends answer `status` (with a reason) and keep nothing; BERTH_OK stores again.
+  void answer_appends(berth_status status) {
+    std::lock_guard lock(mutex_);
+    append_status_ = status;
+  }
+  // Held: append calls wait (a store that does not keep up) until released.
+  void hold_appends(bool held) {
+    {
+      std::lock_guard lock(mutex_);
+      appends_held_ = held;
+    }
+    appends_released_.notify_all();
+  }
+  [[nodiscard]] size_t append_calls() const {
+    std::lock_guard lock(mutex_);
+    return append_calls_;
   }
 
   // ---- what the plugin produced ----
@@ -204,13 +232,36 @@ class fake_host {
     return 1;
   }
   static berth_str fact(berth_host_ctx*) { return berth_str{"test", 4}; }
+  static berth_status append(berth_host_ctx* ctx, const berth_message_view* const* messages,
+                             uint32_t count, berth_errbuf* err) {
+    fake_host& host = self(ctx);
+    std::unique_lock lock(host.mutex_);
+    ++host.append_calls_;
+    host.appends_released_.wait(lock, [&] { return !host.appends_held_; });
+    if (host.append_status_ != BERTH_OK) {
+      static constexpr std::string_view reason = "refused by the test";
+      if (err != nullptr && err->buf != nullptr && err->cap > reason.size()) {
+        reason.copy(err->buf, reason.size());
+        err->buf[reason.size()] = '\0';
+      }
+      return host.append_status_;
+    }
+    for (uint32_t i = 0; i < count; ++i) {
+      const berth_message_view& m = *messages[i];
+      host.appended_.push_back(
+          {text(m.topic), text(m.tags), text(m.keys),
+           std::string(reinterpret_cast<const char*>(m.body.ptr), m.body.len)});
+    }
+    return BERTH_OK;
+  }
 
   const berth_host table_{sizeof(berth_host), BERTH_ABI_MAJOR, BERTH_ABI_MINOR,
                           &log, &log_enabled, &config_get,
                           &metric_register, &metric_add, &metric_set, &metric_observe,
                           &now_ns, &post, &cancel,
                           &fact, &fact, &fact,
-                          nullptr, nullptr, nullptr};  // connections: for transports only
+                          nullptr, nullptr, nullptr,  // connections: for transports only
+                          &append};
 
   mutable std::mutex mutex_;
   std::map<std::string, berth_config_value> config_;
@@ -222,6 +273,11 @@ class fake_host {
   std::vector<task> tasks_;
   uint64_t next_task_ = 1;
   size_t dropped_ = 0;
+  std::vector<appended_message> appended_;
+  berth_status append_status_ = BERTH_OK;
+  bool appends_held_ = false;
+  size_t append_calls_ = 0;
+  std::condition_variable appends_released_;
   std::atomic<int64_t> realtime_ns_{1'700'000'000'000LL * 1'000'000};
   std::atomic<int64_t> monotonic_ns_{1'000'000'000};
 };

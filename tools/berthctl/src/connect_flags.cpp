@@ -1,4 +1,4 @@
-#include "tls_flags.hpp"
+#include "connect_flags.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -27,6 +27,19 @@ void add_tls_flags(CLI::App& app, client::tls_options& tls) {
                  "Name the broker's certificate must hold (default: the host of --server)")
       ->envname("BERTH_TLS_SERVER_NAME")
       ->type_name("NAME")
+      ->group(group);
+}
+
+void add_credential_flags(CLI::App& app, client::credentials& credentials) {
+  const std::string group = "Authentication (brokers with [auth]; docs/security.md)";
+  app.add_option("--access-key", credentials.access_key, "The account's access key")
+      ->envname("BERTH_ACCESS_KEY")
+      ->type_name("KEY")
+      ->group(group);
+  app.add_option("--secret-key", credentials.secret_key,
+                 "The account's secret key, which signs every request (prefer BERTH_SECRET_KEY)")
+      ->envname("BERTH_SECRET_KEY")
+      ->type_name("SECRET")
       ->group(group);
 }
 

@@ -1,0 +1,46 @@
+// The records waiting for the writer thread: bounded, so that a broker whose trace topic
+// cannot keep up drops records (counted by the caller) instead of slowing its producers.
+// push never waits for the writer: it holds a mutex for a move, and wakes the writer only
+// when a batch is ready.
+#pragma once
+
+#include "trace_record.hpp"
+
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <mutex>
+#include <vector>
+
+namespace berth::trace_topic {
+
+class record_queue {
+ public:
+  // At most `capacity` records; take() is woken once `batch` are waiting.
+  record_queue(size_t capacity, size_t batch);
+
+  // False when the queue is full or closed (the record is dropped).
+  bool push(trace_record record);
+  // Up to `max` records, oldest first: once `max` are waiting, after `wait`, or at once when
+  // closed. Empty only when nothing came in time.
+  std::vector<trace_record> take(size_t max, std::chrono::nanoseconds wait);
+  // Records pushed back in front (a batch the store refused, to be written again). Beyond the
+  // capacity the oldest are dropped: returns how many.
+  size_t put_back(std::vector<trace_record> records);
+  // take() returns at once from now on; push() refuses.
+  void close();
+
+  [[nodiscard]] size_t size() const;
+  [[nodiscard]] bool closed() const;
+
+ private:
+  const size_t capacity_;
+  const size_t batch_;
+  mutable std::mutex mutex_;
+  std::condition_variable ready_;
+  std::deque<trace_record> records_;
+  bool closed_ = false;
+};
+
+}  // namespace berth::trace_topic

@@ -1,0 +1,113 @@
+#include "topic_tracer.hpp"
+
+#include "trace_batch.hpp"
+
+#include <berth/abi/berth_message.h>
+
+#include <chrono>
+#include <string>
+
+namespace berth::trace_topic {
+namespace {
+
+constexpr auto drop_warning_every = std::chrono::seconds(10);
+// Records taken by the writer at once: a few trace messages, appended in one call.
+constexpr size_t batches_per_write = 16;
+
+}  // namespace
+
+topic_tracer::topic_tracer(sdk::host& host)
+    : host_(host),
+      config_(read_trace_config(host)),
+      broker_(host.broker_name()),
+      queue_(config_.queue_capacity, config_.batch_records),
+      dropped_(host.counter("berth_trace_dropped_total",
+                            "Trace records dropped: the queue was full, or the store refused "
+                            "them at shutdown")),
+      written_(host.counter("berth_trace_records_total",
+                            "Trace records stored in the trace topic")),
+      write_failures_(host.counter("berth_trace_write_failures_total",
+                                   "Writes to the trace topic the store refused (retried)")),
+      queued_(host.gauge("berth_trace_queued", "Trace records waiting to be written")),
+      writer_([this] { run(); }) {
+  host_.info("trace records go to topic '", config_.topic, "' (queue of ",
+             config_.queue_capacity, " records, written every ",
+             std::chrono::duration_cast<std::chrono::milliseconds>(config_.flush_interval).count(),
+             " ms or per ", config_.batch_records, ")");
+}
+
+topic_tracer::~topic_tracer() {
+  queue_.close();
+  writer_.join();
+}
+
+void topic_tracer::on_event(const berth_trace_event& event) {
+  if (!queue_.push(record_of(event))) count_dropped(1);
+}
+
+void topic_tracer::count_dropped(size_t n) {
+  dropped_.add(static_cast<int64_t>(n));
+  dropped_since_warning_ += n;
+  // A warning at most every few seconds: the hot path must not become a logging path.
+  const int64_t now = host_.now_monotonic().count();
+  int64_t last = last_drop_warning_ns_.load(std::memory_order_relaxed);
+  if (now - last < std::chrono::nanoseconds(drop_warning_every).count() && last != 0) return;
+  if (!last_drop_warning_ns_.compare_exchange_strong(last, now)) return;
+  host_.warn(dropped_since_warning_.exchange(0),
+             " trace record(s) dropped: the trace queue is full (queue_capacity ",
+             config_.queue_capacity, "); see berth_trace_dropped_total");
+}
+
+void topic_tracer::run() {
+  const size_t per_write = config_.batch_records * batches_per_write;
+  while (true) {
+    std::vector<trace_record> records = queue_.take(per_write, config_.flush_interval);
+    queued_.set(static_cast<int64_t>(queue_.size()));
+    if (records.empty()) {
+      if (queue_.closed()) return;
+      continue;
+    }
+    if (write(records)) continue;
+    if (queue_.closed()) {  // the broker is stopping: what the store refused now is lost
+      count_dropped(records.size() + queue_.size());
+      return;
+    }
+    // Refused (the store is not ready yet, or full): kept, and tried again after a pause.
+    count_dropped(queue_.put_back(std::move(records)));
+    std::this_thread::sleep_for(config_.flush_interval);
+  }
+}
+
+bool topic_tracer::write(const std::vector<trace_record>& records) {
+  const std::vector<trace_message> messages =
+      pack(records, broker_,
+           batch_limits{config_.batch_records, config_.max_batch_bytes, batch_limits{}.max_key_bytes});
+  static constexpr std::string_view tag = "trace";
+  std::vector<berth_message_view> views(messages.size());
+  std::vector<const berth_message_view*> pointers;
+  pointers.reserve(messages.size());
+  for (size_t i = 0; i < messages.size(); ++i) {
+    berth_message_view& v = views[i];
+    v.struct_size = sizeof v;
+    v.topic = berth_str{config_.topic.data(), config_.topic.size()};
+    v.tags = berth_str{tag.data(), tag.size()};
+    v.keys = berth_str{messages[i].keys.data(), messages[i].keys.size()};
+    v.body = berth_bytes{reinterpret_cast<const uint8_t*>(messages[i].body.data()),
+                         messages[i].body.size()};
+    pointers.push_back(&v);
+  }
+  std::string reason;
+  const berth_status status = host_.append(pointers, reason);
+  if (status == BERTH_OK) {
+    written_.add(static_cast<int64_t>(records.size()));
+    return true;
+  }
+  write_failures_.add();
+  if (status != BERTH_E_CLOSED) {  // CLOSED: the store is not ready yet, or the broker stops
+    host_.warn("cannot store ", records.size(), " trace record(s) in '", config_.topic,
+               "': ", reason, " (kept, retried)");
+  }
+  return false;
+}
+
+}  // namespace berth::trace_topic
