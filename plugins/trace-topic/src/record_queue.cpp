@@ -5,8 +5,8 @@
 
 namespace berth::trace_topic {
 
-record_queue::record_queue(size_t capacity, size_t batch)
-    : capacity_(std::max<size_t>(capacity, 1)), batch_(std::max<size_t>(batch, 1)) {}
+record_queue::record_queue(size_t capacity, size_t wake_at)
+    : capacity_(std::max<size_t>(capacity, 1)), wake_at_(std::max<size_t>(wake_at, 1)) {}
 
 bool record_queue::push(trace_record record) {
   bool wake = false;
@@ -14,7 +14,7 @@ bool record_queue::push(trace_record record) {
     std::lock_guard lock(mutex_);
     if (closed_ || records_.size() >= capacity_) return false;
     records_.push_back(std::move(record));
-    wake = records_.size() == batch_;
+    wake = records_.size() == wake_at_;
   }
   if (wake) ready_.notify_one();
   return true;
@@ -22,7 +22,7 @@ bool record_queue::push(trace_record record) {
 
 std::vector<trace_record> record_queue::take(size_t max, std::chrono::nanoseconds wait) {
   std::unique_lock lock(mutex_);
-  ready_.wait_for(lock, wait, [&] { return closed_ || records_.size() >= std::min(max, batch_); });
+  ready_.wait_for(lock, wait, [&] { return closed_ || records_.size() >= std::min(max, wake_at_); });
   const size_t n = std::min(max, records_.size());
   std::vector<trace_record> out(std::make_move_iterator(records_.begin()),
                                 std::make_move_iterator(records_.begin() + static_cast<ptrdiff_t>(n)));

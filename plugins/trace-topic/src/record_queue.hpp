@@ -17,13 +17,13 @@ namespace berth::trace_topic {
 
 class record_queue {
  public:
-  // At most `capacity` records; take() is woken once `batch` are waiting.
-  record_queue(size_t capacity, size_t batch);
+  // At most `capacity` records; take() is woken once `wake_at` are waiting.
+  record_queue(size_t capacity, size_t wake_at);
 
   // False when the queue is full or closed (the record is dropped).
   bool push(trace_record record);
-  // Up to `max` records, oldest first: once `max` are waiting, after `wait`, or at once when
-  // closed. Empty only when nothing came in time.
+  // Up to `max` records, oldest first: once min(max, wake_at) are waiting, after `wait`, or at
+  // once when closed. Empty only when nothing came in time.
   std::vector<trace_record> take(size_t max, std::chrono::nanoseconds wait);
   // Records pushed back in front (a batch the store refused, to be written again). Beyond the
   // capacity the oldest are dropped: returns how many.
@@ -36,7 +36,7 @@ class record_queue {
 
  private:
   const size_t capacity_;
-  const size_t batch_;
+  const size_t wake_at_;
   mutable std::mutex mutex_;
   std::condition_variable ready_;
   std::deque<trace_record> records_;

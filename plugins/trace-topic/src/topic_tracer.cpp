@@ -4,6 +4,7 @@
 
 #include <berth/abi/berth_message.h>
 
+#include <algorithm>
 #include <chrono>
 #include <string>
 
@@ -14,13 +15,18 @@ constexpr auto drop_warning_every = std::chrono::seconds(10);
 // Records taken by the writer at once: a few trace messages, appended in one call.
 constexpr size_t batches_per_write = 16;
 
+// The writer is woken when this many records wait (or after flush_interval): a store append
+// per few thousand records, not per batch, and never so late that the queue is full.
+size_t wake_threshold(const trace_config& c) {
+  return std::max<size_t>(1, std::min(c.batch_records * batches_per_write, c.queue_capacity / 2));
+}
+
 }  // namespace
 
 topic_tracer::topic_tracer(sdk::host& host)
     : host_(host),
       config_(read_trace_config(host)),
-      broker_(host.broker_name()),
-      queue_(config_.queue_capacity, config_.batch_records),
+      queue_(config_.queue_capacity, wake_threshold(config_)),
       dropped_(host.counter("berth_trace_dropped_total",
                             "Trace records dropped: the queue was full, or the store refused "
                             "them at shutdown")),
@@ -79,9 +85,8 @@ void topic_tracer::run() {
 }
 
 bool topic_tracer::write(const std::vector<trace_record>& records) {
-  const std::vector<trace_message> messages =
-      pack(records, broker_,
-           batch_limits{config_.batch_records, config_.max_batch_bytes, batch_limits{}.max_key_bytes});
+  const std::vector<trace_message> messages = pack(
+      records, batch_limits{config_.batch_records, config_.max_batch_bytes, batch_limits{}.max_key_bytes});
   static constexpr std::string_view tag = "trace";
   std::vector<berth_message_view> views(messages.size());
   std::vector<const berth_message_view*> pointers;

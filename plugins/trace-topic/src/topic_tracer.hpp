@@ -35,7 +35,6 @@ class topic_tracer final : public sdk::tracer_plugin {
 
   sdk::host& host_;
   const trace_config config_;
-  const std::string broker_;
   record_queue queue_;
   sdk::metric dropped_;
   sdk::metric written_;

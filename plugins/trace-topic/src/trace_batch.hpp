@@ -1,6 +1,6 @@
 // Records into trace messages: each message's body is its records as JSON lines, and its keys
-// are the records' lookup keys (the message ids), so that the store's key index finds every
-// record of a message (berthctl trace get).
+// are the records' distinct position keys (trace_record.hpp), so that the store's key index
+// finds every record of a message (berthctl trace get).
 #pragma once
 
 #include "trace_record.hpp"
@@ -25,7 +25,6 @@ struct batch_limits {
   size_t max_key_bytes = 32'000;  // the stores keep at most 64 KiB of keys
 };
 
-std::vector<trace_message> pack(std::span<const trace_record> records, std::string_view broker,
-                                batch_limits limits);
+std::vector<trace_message> pack(std::span<const trace_record> records, batch_limits limits);
 
 }  // namespace berth::trace_topic

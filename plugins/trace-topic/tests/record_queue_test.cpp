@@ -10,9 +10,12 @@ namespace {
 using namespace std::chrono_literals;
 
 trace_record numbered(uint64_t n) {
-  trace_record r;
-  r.queue_offset = n;
-  return r;
+  const std::string line = std::to_string(n) + "\n";
+  return trace_record(line + "key", line.size());
+}
+
+std::string number_of(const trace_record& r) {
+  return std::string(r.line().substr(0, r.line().size() - 1));
 }
 
 TEST(record_queue, refuses_records_beyond_its_capacity) {
@@ -29,8 +32,8 @@ TEST(record_queue, take_returns_the_oldest_first_up_to_max) {
   for (uint64_t i = 0; i < 5; ++i) ASSERT_TRUE(q.push(numbered(i)));
   const auto first = q.take(3, 0ms);
   ASSERT_EQ(first.size(), 3u);
-  EXPECT_EQ(first[0].queue_offset, 0u);
-  EXPECT_EQ(first[2].queue_offset, 2u);
+  EXPECT_EQ(number_of(first[0]), "0");
+  EXPECT_EQ(number_of(first[2]), "2");
   EXPECT_EQ(q.take(10, 0ms).size(), 2u);
 }
 
@@ -68,9 +71,9 @@ TEST(record_queue, put_back_goes_in_front_and_drops_the_oldest_beyond_capacity) 
   EXPECT_EQ(q.put_back({numbered(1), numbered(2), numbered(3)}), 1u);
   const auto all = q.take(10, 0ms);
   ASSERT_EQ(all.size(), 4u);
-  EXPECT_EQ(all[0].queue_offset, 2u);
-  EXPECT_EQ(all[1].queue_offset, 3u);
-  EXPECT_EQ(all[2].queue_offset, 10u);
+  EXPECT_EQ(number_of(all[0]), "2");
+  EXPECT_EQ(number_of(all[1]), "3");
+  EXPECT_EQ(number_of(all[2]), "10");
 }
 
 }  // namespace

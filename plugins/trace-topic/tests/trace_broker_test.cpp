@@ -141,7 +141,6 @@ TEST_F(trace_broker_test, a_produced_consumed_acked_message_shows_every_stage) {
   EXPECT_EQ((*produced)["traceparent"], traceparent);
   EXPECT_EQ((*produced)["body_size"], 5);
   EXPECT_EQ((*produced)["status"], 0);
-  EXPECT_EQ((*produced)["broker"], "berth-test");
   EXPECT_TRUE((*produced)["client"].get<std::string>().starts_with("127.0.0.1:"));
 
   const json* popped = stage(records, "deliver", "poppers");
@@ -192,9 +191,16 @@ TEST_F(trace_broker_test, trace_get_without_records_says_why) {
   start("[[tracer]]\nplugin = \"topic\"\nflush_interval = \"20ms\"\n");
   const std::string id = produce_consume_ack();
   ASSERT_FALSE(traced(id, 5).empty());  // the trace topic exists
-  const run_result r = ctl({"trace", "get", "7F000001000000000000000000ABCDEF"});
-  EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.err.find("no trace records for this message"), std::string::npos) << r.err;
+  // An id no message has.
+  const run_result unknown = ctl({"trace", "get", "7F000001000000000000000000ABCDEF"});
+  EXPECT_EQ(unknown.exit_code, 1);
+  EXPECT_NE(unknown.err.find("find the message: broker NOT_FOUND"), std::string::npos)
+      << unknown.err;
+  // A message, and a topic without records of it.
+  const run_result elsewhere = ctl({"trace", "get", id, "--topic", "orders"});
+  EXPECT_EQ(elsewhere.exit_code, 1);
+  EXPECT_NE(elsewhere.err.find("no trace records for this message in 'orders'"), std::string::npos)
+      << elsewhere.err;
 }
 
 TEST_F(trace_broker_test, a_broker_without_the_tracer_writes_no_trace_topic) {

@@ -12,14 +12,19 @@
 #include <limits>
 #include <map>
 #include <memory>
+#include <set>
 #include <sstream>
 
 namespace berth::tools {
 
 namespace {
 
-// Trace messages one lookup returns at most (a message seldom has more than a few).
-constexpr uint32_t max_trace_messages = 64;
+// Trace messages one lookup returns at most (the broker's cap), and lookups for one key.
+constexpr uint32_t page_size = 64;
+constexpr int max_pages = 32;
+// The plugin's position keys: records of messages with the same offset / 16 share one
+// (docs/tracing.md).
+constexpr uint64_t position_span = 16;
 
 struct trace_args {
   std::string id;
@@ -28,24 +33,33 @@ struct trace_args {
 
 using record = nlohmann::ordered_json;
 
-// The records in the trace messages stored under `key` that `keep` accepts.
+// The records that `keep` accepts in the trace messages stored under `key` since `begin_ms`,
+// newest pages first until none is left.
 template <class Keep>
 std::optional<std::vector<record>> records_under(client::admin& admin, const trace_args& a,
                                                  const std::string& key, int64_t begin_ms,
                                                  Keep&& keep) {
-  auto found = admin.messages_by_key(a.topic, key, begin_ms, std::numeric_limits<int64_t>::max(),
-                                     max_trace_messages);
-  if (!found) {
-    fail(fmt::format("read trace records from '{}'", a.topic), found.error());
-    return std::nullopt;
-  }
   std::vector<record> out;
-  for (const auto& m : found.value()) {
-    std::istringstream lines(m.body);
-    for (std::string line; std::getline(lines, line);) {
-      record r = record::parse(line, nullptr, false);
-      if (!r.is_discarded() && r.is_object() && keep(r)) out.push_back(std::move(r));
+  std::set<std::string> seen;  // trace messages already read (pages overlap at their edges)
+  int64_t end_ms = std::numeric_limits<int64_t>::max();
+  for (int page = 0; page < max_pages; ++page) {
+    auto found = admin.messages_by_key(a.topic, key, begin_ms, end_ms, page_size);
+    if (!found) {
+      fail(fmt::format("read trace records from '{}'", a.topic), found.error());
+      return std::nullopt;
     }
+    size_t fresh = 0;
+    for (const auto& m : found.value()) {
+      end_ms = std::min(end_ms, m.store_time_ms);
+      if (!seen.insert(m.message_id).second) continue;
+      ++fresh;
+      std::istringstream lines(m.body);
+      for (std::string line; std::getline(lines, line);) {
+        record r = record::parse(line, nullptr, false);
+        if (!r.is_discarded() && r.is_object() && keep(r)) out.push_back(std::move(r));
+      }
+    }
+    if (found.value().size() < page_size || fresh == 0) break;
   }
   return out;
 }
@@ -66,7 +80,15 @@ std::string text_of(const record& r, const char* field) {
 int get(const context& ctx, const trace_args& a) {
   auto admin = connect_admin(ctx);
   if (!admin) return exit_failed;
-  auto stages = records_under(*admin, a, a.id, 0, [&](const record& r) {
+  // Records are found by where the message is: find it first.
+  auto message = admin->message_by_id(a.id);
+  if (!message) return fail(fmt::format("trace '{}': find the message", a.id), message.error());
+  const std::string topic = message.value().topic;
+  const uint32_t queue = message.value().queue_id;
+  const uint64_t offset = message.value().queue_offset;
+  const int64_t since = message.value().store_time_ms;
+  const std::string key = fmt::format("{}:{}:{}", topic, queue, offset / position_span);
+  auto stages = records_under(*admin, a, key, since, [&](const record& r) {
     return r.value("message_id", "") == a.id;
   });
   if (!stages) return exit_failed;
@@ -76,15 +98,10 @@ int get(const context& ctx, const trace_args& a) {
                             "plugin = \"topic\" loaded? Records are written every flush_interval)",
                             a.topic));
   }
-  // Where the message is: a group that committed past it there is done with it.
   record stored = stages->front();  // a copy: stages grows below
   for (const record& r : *stages) {
     if (r.value("type", "") == "produce") stored = r;
   }
-  const std::string topic = stored.value("topic", "");
-  const uint32_t queue = stored.value("queue_id", 0u);
-  const uint64_t offset = stored.value("queue_offset", uint64_t{0});
-  const int64_t since = stored.value("time_ms", int64_t{0});
   auto commits = records_under(*admin, a, fmt::format("commit:{}:{}", topic, queue), since,
                                [&](const record& r) {
                                  return r.value("type", "") == "commit" &&
