@@ -146,11 +146,8 @@ void pull_service::serve(const parked_ptr& p) {
                                                              : r.next_offset();
       const uint64_t min = r.min_offset(), max = r.max_offset();
       if (tracing()) {
-        const auto cost = clock::now() - p->received;
-        for (const berth_message_view* m : chosen) {
-          settings_.traces->message_event(BERTH_TRACE_DELIVER, *m, p->group,
-                                          *p->answer.connection(), cost);
-        }
+        settings_.traces->message_events(BERTH_TRACE_DELIVER, chosen, p->group,
+                                         *p->answer.connection(), clock::now() - p->received);
       }
       return answer_with_messages(p->answer, std::move(r), chosen, message_layout::list,
                                   [&](wire::writer& w) {

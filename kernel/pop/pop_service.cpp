@@ -283,11 +283,11 @@ void pop_service::serve(const parked_ptr& p) {
     response.messages.push_back(std::move(m));
   }
   if (tracing()) {
-    const auto cost = clock::now() - p->received;
-    for (const handed_out& d : out) {
-      settings_.traces->message_event(BERTH_TRACE_DELIVER, *d.view, p->group,
-                                      *p->answer.connection(), cost);
-    }
+    std::vector<const berth_message_view*> views;
+    views.reserve(out.size());
+    for (const handed_out& d : out) views.push_back(d.view);
+    settings_.traces->message_events(BERTH_TRACE_DELIVER, views, p->group,
+                                     *p->answer.connection(), clock::now() - p->received);
   }
   p->answer.ok(response);
 }
@@ -496,8 +496,8 @@ void pop_service::trace_ack(std::string_view group, std::string_view topic, cons
       read.value().messages().front()->queue_offset != r.offset) {
     return;  // gone (retention) since it was delivered: nothing to name
   }
-  settings_.traces->message_event(BERTH_TRACE_ACK, *read.value().messages().front(), group, client,
-                                  clock::now() - received);
+  settings_.traces->message_events(BERTH_TRACE_ACK, read.value().messages().first(1), group,
+                                   client, clock::now() - received);
 }
 
 void pop_service::change_invisible(const protocol::request& req,

@@ -54,9 +54,11 @@ class produce_trace {
   void report(const result<std::vector<store::appended>>& done) const {
     const auto cost = std::chrono::duration_cast<std::chrono::microseconds>(
         std::chrono::steady_clock::now() - started_);
+    std::vector<berth_trace_event> events;
+    events.reserve(messages_.size());
     for (size_t i = 0; i < messages_.size(); ++i) {
       const traced_message& m = messages_[i];
-      berth_trace_event e = trace::new_event(BERTH_TRACE_PRODUCE);
+      berth_trace_event& e = events.emplace_back(trace::new_event(BERTH_TRACE_PRODUCE));
       e.topic = abi_str(topic_);
       e.queue_id = queue_;
       e.tags = abi_str(m.tags);
@@ -73,8 +75,11 @@ class produce_trace {
       } else {
         e.status = done ? BERTH_E_INTERNAL : done.error().code;
       }
-      hub_.emit(e);
     }
+    std::vector<const berth_trace_event*> pointers;
+    pointers.reserve(events.size());
+    for (const berth_trace_event& e : events) pointers.push_back(&e);
+    hub_.emit_all(pointers);
   }
 
  private:

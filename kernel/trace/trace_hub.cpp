@@ -2,6 +2,8 @@
 
 #include "topic/system_topics.hpp"
 
+#include <vector>
+
 namespace berth::kernel::trace {
 
 namespace {
@@ -20,28 +22,48 @@ void trace_hub::emit(const berth_trace_event& event) const noexcept {
   }
 }
 
-void trace_hub::message_event(uint32_t type, const berth_message_view& m, std::string_view group,
-                              const protocol::connection& client,
-                              std::chrono::nanoseconds cost) const {
-  // The broker's own topics (the trace topic itself) are not traced: reading the trace topic
-  // would otherwise write more of it.
-  if (topic::is_system_topic(std::string_view(m.topic.ptr, m.topic.len))) return;
-  berth_trace_event e = new_event(type);
-  e.topic = m.topic;
-  e.queue_id = m.queue_id;
-  e.queue_offset = m.queue_offset;
-  e.message_id = m.message_id;
-  e.tags = m.tags;
-  e.keys = m.keys;
-  e.group = abi(group);
-  e.client = abi(client.peer());
+void trace_hub::emit_all(std::span<const berth_trace_event* const> events) const noexcept {
+  if (events.empty()) return;
+  for (const plugin_host::instance_ptr& t : tracers_) {
+    const auto& ops = t->ops<berth_tracer_ops>();
+    if (BERTH_HAS_FIELD(&ops, berth_tracer_ops, on_events) && ops.on_events != nullptr) {
+      ops.on_events(t->handle(), events.data(), static_cast<uint32_t>(events.size()));
+    } else {
+      for (const berth_trace_event* e : events) ops.on_event(t->handle(), e);
+    }
+  }
+}
+
+void trace_hub::message_events(uint32_t type, std::span<const berth_message_view* const> messages,
+                               std::string_view group, const protocol::connection& client,
+                               std::chrono::nanoseconds cost) const {
   const std::string principal = client.principal();
-  e.principal = abi(principal);
-  e.body_size = m.body.len;
-  e.latency_us = static_cast<uint64_t>(
+  const auto latency_us = static_cast<uint64_t>(
       std::chrono::duration_cast<std::chrono::microseconds>(cost).count());
-  e.traceparent = abi(traceparent_of(m.properties, m.property_count));
-  emit(e);
+  std::vector<berth_trace_event> events;
+  events.reserve(messages.size());
+  for (const berth_message_view* m : messages) {
+    // The broker's own topics (the trace topic itself) are not traced: reading the trace
+    // topic would otherwise write more of it.
+    if (topic::is_system_topic(std::string_view(m->topic.ptr, m->topic.len))) continue;
+    berth_trace_event& e = events.emplace_back(new_event(type));
+    e.topic = m->topic;
+    e.queue_id = m->queue_id;
+    e.queue_offset = m->queue_offset;
+    e.message_id = m->message_id;
+    e.tags = m->tags;
+    e.keys = m->keys;
+    e.group = abi(group);
+    e.client = abi(client.peer());
+    e.principal = abi(principal);
+    e.body_size = m->body.len;
+    e.latency_us = latency_us;
+    e.traceparent = abi(traceparent_of(m->properties, m->property_count));
+  }
+  std::vector<const berth_trace_event*> pointers;
+  pointers.reserve(events.size());
+  for (const berth_trace_event& e : events) pointers.push_back(&e);
+  emit_all(pointers);
 }
 
 void trace_hub::commit_event(std::string_view group, std::string_view topic, uint32_t queue,

@@ -15,6 +15,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -29,10 +30,14 @@ class trace_hub {
   [[nodiscard]] bool active() const noexcept { return !tracers_.empty(); }
   // To every tracer. Never throws; never blocks (tracers may not).
   void emit(const berth_trace_event& event) const noexcept;
+  // The events of one request, to every tracer at once (on_events, ABI 1.6) or one by one.
+  void emit_all(std::span<const berth_trace_event* const> events) const noexcept;
 
-  // A message a consumer was handed (DELIVER) or acknowledged (ACK), from its stored view.
-  void message_event(uint32_t type, const berth_message_view& message, std::string_view group,
-                     const protocol::connection& client, std::chrono::nanoseconds cost) const;
+  // Messages a consumer was handed (DELIVER) or acknowledged (ACK), from their stored views:
+  // one call per request.
+  void message_events(uint32_t type, std::span<const berth_message_view* const> messages,
+                      std::string_view group, const protocol::connection& client,
+                      std::chrono::nanoseconds cost) const;
   // A group's committed offset on a queue changed (COMMIT).
   void commit_event(std::string_view group, std::string_view topic, uint32_t queue,
                     uint64_t offset, const protocol::connection& client) const;

@@ -16,6 +16,14 @@ class json_line {
   void field(std::string_view name, std::string_view value);
   void field(std::string_view name, uint64_t value);
   void field(std::string_view name, int64_t value);
+  // A field whose value is an array: the caller writes the items (each a json_line on the same
+  // string, separated by item_separator()), then array_end().
+  void array_begin(std::string_view name) {
+    this->name(name);
+    out_.push_back('[');
+  }
+  void item_separator() { out_.push_back(','); }
+  void array_end() { out_.push_back(']'); }
   // The closing brace.
   void close() { out_.push_back('}'); }
 

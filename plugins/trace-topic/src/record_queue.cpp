@@ -12,9 +12,11 @@ bool record_queue::push(trace_record record) {
   bool wake = false;
   {
     std::lock_guard lock(mutex_);
-    if (closed_ || records_.size() >= capacity_) return false;
+    if (closed_ || events_ + record.events() > capacity_) return false;
+    const bool below = events_ < wake_at_;
+    events_ += record.events();
     records_.push_back(std::move(record));
-    wake = records_.size() == wake_at_;
+    wake = below && events_ >= wake_at_;
   }
   if (wake) ready_.notify_one();
   return true;
@@ -22,21 +24,31 @@ bool record_queue::push(trace_record record) {
 
 std::vector<trace_record> record_queue::take(size_t max, std::chrono::nanoseconds wait) {
   std::unique_lock lock(mutex_);
-  ready_.wait_for(lock, wait, [&] { return closed_ || records_.size() >= std::min(max, wake_at_); });
-  const size_t n = std::min(max, records_.size());
-  std::vector<trace_record> out(std::make_move_iterator(records_.begin()),
-                                std::make_move_iterator(records_.begin() + static_cast<ptrdiff_t>(n)));
-  records_.erase(records_.begin(), records_.begin() + static_cast<ptrdiff_t>(n));
+  ready_.wait_for(lock, wait, [&] { return closed_ || events_ >= std::min(max, wake_at_); });
+  std::vector<trace_record> out;
+  size_t taken = 0;
+  while (!records_.empty() && (out.empty() || taken + records_.front().events() <= max)) {
+    taken += records_.front().events();
+    out.push_back(std::move(records_.front()));
+    records_.pop_front();
+  }
+  events_ -= taken;
   return out;
 }
 
 size_t record_queue::put_back(std::vector<trace_record> records) {
   std::lock_guard lock(mutex_);
-  records_.insert(records_.begin(), std::make_move_iterator(records.begin()),
-                  std::make_move_iterator(records.end()));
-  const size_t over = records_.size() > capacity_ ? records_.size() - capacity_ : 0;
-  records_.erase(records_.begin(), records_.begin() + static_cast<ptrdiff_t>(over));
-  return over;
+  for (auto it = records.rbegin(); it != records.rend(); ++it) {
+    events_ += it->events();
+    records_.push_front(std::move(*it));
+  }
+  size_t dropped = 0;
+  while (events_ > capacity_ && !records_.empty()) {  // the oldest go
+    dropped += records_.front().events();
+    events_ -= records_.front().events();
+    records_.pop_front();
+  }
+  return dropped;
 }
 
 void record_queue::close() {
@@ -49,7 +61,7 @@ void record_queue::close() {
 
 size_t record_queue::size() const {
   std::lock_guard lock(mutex_);
-  return records_.size();
+  return events_;
 }
 
 bool record_queue::closed() const {

@@ -48,7 +48,15 @@ topic_tracer::~topic_tracer() {
 }
 
 void topic_tracer::on_event(const berth_trace_event& event) {
-  if (!queue_.push(record_of(event))) count_dropped(1);
+  const berth_trace_event* one = &event;
+  on_events(std::span<const berth_trace_event* const>(&one, 1));
+}
+
+void topic_tracer::on_events(std::span<const berth_trace_event* const> events) {
+  for (trace_record& r : records_of(events)) {
+    const size_t n = r.events();
+    if (!queue_.push(std::move(r))) count_dropped(n);
+  }
 }
 
 void topic_tracer::count_dropped(size_t n) {
@@ -75,7 +83,9 @@ void topic_tracer::run() {
     }
     if (write(records)) continue;
     if (queue_.closed()) {  // the broker is stopping: what the store refused now is lost
-      count_dropped(records.size() + queue_.size());
+      size_t events = queue_.size();
+      for (const trace_record& r : records) events += r.events();
+      count_dropped(events);
       return;
     }
     // Refused (the store is not ready yet, or full): kept, and tried again after a pause.
@@ -104,12 +114,14 @@ bool topic_tracer::write(const std::vector<trace_record>& records) {
   std::string reason;
   const berth_status status = host_.append(pointers, reason);
   if (status == BERTH_OK) {
-    written_.add(static_cast<int64_t>(records.size()));
+    size_t events = 0;
+    for (const trace_record& r : records) events += r.events();
+    written_.add(static_cast<int64_t>(events));
     return true;
   }
   write_failures_.add();
   if (status != BERTH_E_CLOSED) {  // CLOSED: the store is not ready yet, or the broker stops
-    host_.warn("cannot store ", records.size(), " trace record(s) in '", config_.topic,
+    host_.warn("cannot store ", records.size(), " trace line(s) in '", config_.topic,
                "': ", reason, " (kept, retried)");
   }
   return false;

@@ -26,6 +26,7 @@ class topic_tracer final : public sdk::tracer_plugin {
   topic_tracer& operator=(const topic_tracer&) = delete;
 
   void on_event(const berth_trace_event& event) override;
+  void on_events(std::span<const berth_trace_event* const> events) override;
 
  private:
   void run();

@@ -11,7 +11,7 @@ using namespace std::chrono_literals;
 
 trace_record numbered(uint64_t n) {
   const std::string line = std::to_string(n) + "\n";
-  return trace_record(line + "key", line.size());
+  return trace_record(line + "key", line.size(), 1);
 }
 
 std::string number_of(const trace_record& r) {
@@ -25,6 +25,18 @@ TEST(record_queue, refuses_records_beyond_its_capacity) {
   EXPECT_TRUE(q.push(numbered(2)));
   EXPECT_FALSE(q.push(numbered(3)));
   EXPECT_EQ(q.size(), 3u);
+}
+
+TEST(record_queue, counts_the_events_a_record_holds) {
+  record_queue q(20, 100);
+  EXPECT_TRUE(q.push(trace_record("a\n", 2, 16)));
+  EXPECT_FALSE(q.push(trace_record("b\n", 2, 5)));  // 21 events: over
+  EXPECT_TRUE(q.push(trace_record("c\n", 2, 4)));
+  EXPECT_EQ(q.size(), 20u);
+  const auto first = q.take(10, std::chrono::milliseconds(0));  // one record, even if larger
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_EQ(first[0].events(), 16u);
+  EXPECT_EQ(q.size(), 4u);
 }
 
 TEST(record_queue, take_returns_the_oldest_first_up_to_max) {

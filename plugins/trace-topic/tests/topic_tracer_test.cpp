@@ -77,9 +77,34 @@ TEST_F(topic_tracer_test, events_become_json_lines_in_the_trace_topic_keyed_by_m
   EXPECT_EQ(messages[0].keys, "orders:0:0");  // every event here is at offset 0 of queue 0
   const auto first = nlohmann::json::parse(messages[0].body.substr(0, messages[0].body.find('\n')));
   EXPECT_EQ(first["type"], "produce");
-  EXPECT_EQ(first["message_id"], "id-0");
+  EXPECT_EQ(first["messages"][0]["message_id"], "id-0");
   EXPECT_EQ(fake_.metric("berth_trace_records_total"), 25);
   EXPECT_EQ(fake_.metric("berth_trace_dropped_total"), 0);
+}
+
+TEST_F(topic_tracer_test, the_events_of_one_request_become_one_line) {
+  auto tracer = make();
+  std::vector<berth_trace_event> events;
+  std::vector<std::string> ids;
+  for (int i = 0; i < 16; ++i) ids.push_back("batch-" + std::to_string(i));
+  for (int i = 0; i < 16; ++i) {
+    berth_trace_event e = produced("unused");
+    e.message_id = str(ids[static_cast<size_t>(i)]);
+    e.queue_offset = static_cast<uint64_t>(i);
+    events.push_back(e);
+  }
+  std::vector<const berth_trace_event*> pointers;
+  for (const auto& e : events) pointers.push_back(&e);
+  tracer->on_events(pointers);
+  ASSERT_TRUE(wait_for_records(1));
+  const auto messages = fake_.appended();
+  ASSERT_EQ(messages.size(), 1u);
+  const auto line = nlohmann::json::parse(messages[0].body);
+  ASSERT_EQ(line["messages"].size(), 16u);
+  EXPECT_EQ(line["messages"][15]["message_id"], "batch-15");
+  EXPECT_EQ(messages[0].keys, "orders:0:0");
+  while (fake_.metric("berth_trace_records_total") < 16) std::this_thread::sleep_for(5ms);
+  EXPECT_EQ(fake_.metric("berth_trace_records_total"), 16);
 }
 
 TEST_F(topic_tracer_test, records_the_store_refuses_are_kept_and_written_when_it_recovers) {

@@ -33,6 +33,23 @@ struct trace_args {
 
 using record = nlohmann::ordered_json;
 
+// The records of one line: a line listing messages (a request's messages share it) gives one
+// record per message, its shared fields with the message's own.
+std::vector<record> records_of_line(record line) {
+  const auto messages = line.find("messages");
+  if (messages == line.end() || !messages->is_array()) return {std::move(line)};
+  record shared = line;
+  shared.erase("messages");
+  std::vector<record> out;
+  for (const record& m : *messages) {
+    if (!m.is_object()) continue;
+    record r = shared;
+    for (const auto& [name, value] : m.items()) r[name] = value;
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
 // The records that `keep` accepts in the trace messages stored under `key` since `begin_ms`,
 // newest pages first until none is left.
 template <class Keep>
@@ -55,8 +72,11 @@ std::optional<std::vector<record>> records_under(client::admin& admin, const tra
       ++fresh;
       std::istringstream lines(m.body);
       for (std::string line; std::getline(lines, line);) {
-        record r = record::parse(line, nullptr, false);
-        if (!r.is_discarded() && r.is_object() && keep(r)) out.push_back(std::move(r));
+        record parsed = record::parse(line, nullptr, false);
+        if (parsed.is_discarded() || !parsed.is_object()) continue;
+        for (record& r : records_of_line(std::move(parsed))) {
+          if (keep(r)) out.push_back(std::move(r));
+        }
       }
     }
     if (found.value().size() < page_size || fresh == 0) break;

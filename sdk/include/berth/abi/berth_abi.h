@@ -19,8 +19,9 @@
  *        connections and their frames to the kernel
  *   1.4  berth_plugin.reload: re-read the files an instance loaded (on SIGHUP)
  *   1.5  authentication: BERTH_E_BAD_SIGNATURE, BERTH_E_EXPIRED; berth_credentials.signed_body
- *   1.6  tracing: BERTH_TRACE_COMMIT, berth_trace_event.traceparent, berth_host.append (a
- *        plugin stores messages in the broker's own topics)
+ *   1.6  tracing: BERTH_TRACE_COMMIT, berth_trace_event.traceparent, berth_tracer_ops.on_events
+ *        (a request's events at once), berth_host.append (a plugin stores messages in the
+ *        broker's own topics)
  */
 #ifndef BERTH_ABI_H
 #define BERTH_ABI_H

@@ -41,6 +41,11 @@ typedef struct berth_tracer_ops {
    * that cannot keep up drops events and counts the drops. Never called for messages a plugin
    * stored with berth_host.append (traces are not traced). */
   void (*on_event)(berth_instance *instance, const berth_trace_event *event);
+  /* Since 1.6, optional (NULL: the kernel calls on_event for each). The events of one request
+   * at once (a SEND_BATCH's messages, a PULL's answer), in order, under on_event's rules: a
+   * tracer may record them together (they mostly share topic, queue, client and cost). */
+  void (*on_events)(berth_instance *instance, const berth_trace_event *const *events,
+                    uint32_t count);
   /* New members only here, at the end. */
 } berth_tracer_ops;
 
