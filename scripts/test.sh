@@ -21,7 +21,11 @@ stage "sanitizer build (ASan+UBSan) and tests"
 cmake -S "$root" -B "$root/build-asan" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DBERTH_SANITIZE=ON \
   -DCMAKE_CXX_FLAGS_DEBUG="-Og -g1" -DCMAKE_C_FLAGS_DEBUG="-Og -g1" -DBERTH_BUILD_BENCH=OFF > /dev/null
 cmake --build "$root/build-asan" -j "$jobs"
-ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+# use_tls=0: LeakSanitizer's exit-time scan of the main thread's TLS crashed ("Tracer caught
+# signal 11") in berthd processes started by the integration tests, not in berthd started
+# from a shell; with TLS not scanned as roots a leak is still reported (it can only report
+# more, never hide one). The cause is not understood yet (the stop 20 closing note).
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 LSAN_OPTIONS=use_tls=0 \
   ctest --test-dir "$root/build-asan" --output-on-failure -j "$jobs"
 
 stage "fuzz build (clang libFuzzer) and bounded runs"
