@@ -10,6 +10,7 @@ packages=(
   liblua5.4-dev  # plugins/filter-lua
   libssl-dev openssl  # plugins/transport-tls, the client's TLS; tests make certificates and run s_client
   jq  # bench/*/run.sh read berth-bench's JSON
+  libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc  # plugins/transport-grpc
 )
 
 missing=()
@@ -18,6 +19,11 @@ for p in "${packages[@]}"; do
     missing+=("$p")
   fi
 done
+# Node.js and npm: the RocketMQ client's .proto files (transport-grpc) and tests/compat. A
+# machine with Node.js from elsewhere (its own npm inside) is left as it is.
+if ! command -v npm >/dev/null; then
+  missing+=(nodejs npm)
+fi
 [[ ${#missing[@]} -eq 0 ]] && exit 0
 
 echo "installing: ${missing[*]}"

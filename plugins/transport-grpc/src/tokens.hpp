@@ -1,0 +1,36 @@
+// The opaque strings RocketMQ clients echo back: receipt handles and transaction ids. Each
+// wraps what the kernel needs to find the thing again; the kernel verifies its own part (a
+// receipt handle is HMAC-signed by the broker), so a forged token is refused there.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace berth::transport_grpc {
+
+// A receipt handle: the kernel's handle, and whether the message came from the group's retry
+// topic (then it is acknowledged there).
+struct receipt_token {
+  std::string native;
+  bool from_retry_topic = false;
+};
+
+std::string encode_receipt(const receipt_token& token);
+// nullopt: not a handle this gateway made.
+std::optional<receipt_token> decode_receipt(std::string_view text);
+
+// The topic a receipt is acknowledged on.
+std::string ack_topic(const receipt_token& token, std::string_view topic, std::string_view group);
+
+// A transaction id: the half message's queue offset and the kernel's transaction id.
+struct transaction_token {
+  uint64_t half_offset = 0;
+  std::string native;
+};
+
+std::string encode_transaction(const transaction_token& token);
+std::optional<transaction_token> decode_transaction(std::string_view text);
+
+}  // namespace berth::transport_grpc
