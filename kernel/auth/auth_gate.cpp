@@ -7,8 +7,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
+#include <cstring>
 
 namespace berth::kernel::auth {
 
@@ -31,26 +33,6 @@ int64_t now_ms() {
 
 berth_str abi(std::string_view s) { return berth_str{s.data(), s.size()}; }
 berth_bytes abi(std::span<const uint8_t> b) { return berth_bytes{b.data(), b.size()}; }
-
-// The identity an authenticate() made, released whatever happens.
-class identity_hold {
- public:
-  identity_hold(const berth_auth_ops* ops, berth_identity* who) : ops_(ops), who_(who) {}
-  ~identity_hold() {
-    if (who_ != nullptr) ops_->release_identity(who_);
-  }
-  identity_hold(const identity_hold&) = delete;
-  identity_hold& operator=(const identity_hold&) = delete;
-  [[nodiscard]] const berth_identity* get() const { return who_; }
-  [[nodiscard]] std::string name() const {
-    const berth_str n = ops_->identity_name(who_);
-    return n.len == 0 ? std::string("?") : std::string(n.ptr, n.len);
-  }
-
- private:
-  const berth_auth_ops* ops_;
-  berth_identity* who_;
-};
 
 }  // namespace
 
@@ -91,15 +73,35 @@ bool auth_gate::admit(const protocol::connection_ptr& from, protocol::request& r
     req.body = signed_part->rest;
   }
   if (auth_ == nullptr || req.header.code == wire::code::hello) return true;
-  if (!signed_part) {
-    return refuse(unsigned_request, wire::status::unauthenticated,
-                  "this broker requires signed requests: give the client an access key and "
-                  "secret key (berthctl --access-key and --secret-key)",
-                  from, answer);
-  }
 
-  // Who: the plugin checks the signature over the prefix and the body, and the clock window.
-  const wire::signature_block& block = signed_part->block;
+  // Who: the request's own signature, or the identity its transport authenticated the
+  // connection as (conn_authenticate).
+  std::optional<identity_hold> own;
+  std::shared_ptr<const berth_identity> shared;
+  const berth_identity* who = nullptr;
+  if (signed_part) {
+    who = authenticate_request(from, req, *signed_part, answer, own);
+    if (who == nullptr) return false;
+  } else {
+    shared = from->transport_identity();
+    if (!shared) {
+      return refuse(unsigned_request, wire::status::unauthenticated,
+                    "this broker requires signed requests: give the client an access key and "
+                    "secret key (berthctl --access-key and --secret-key)",
+                    from, answer);
+    }
+    who = shared.get();
+  }
+  return authorize_request(from, req, who, answer);
+}
+
+const berth_identity* auth_gate::authenticate_request(const protocol::connection_ptr& from,
+                                                      const protocol::request& req,
+                                                      const wire::signed_body& signed_part,
+                                                      const protocol::responder& answer,
+                                                      std::optional<identity_hold>& hold) const {
+  // The plugin checks the signature over the prefix and the body, and the clock window.
+  const wire::signature_block& block = signed_part.block;
   const wire::signed_prefix prefix(req.header, block.timestamp_ms, from->auth_nonce(),
                                    block.access_key);
   berth_credentials credentials{};
@@ -108,50 +110,111 @@ bool auth_gate::admit(const protocol::connection_ptr& from, protocol::request& r
   credentials.signature = abi(block.signature);
   credentials.signed_content = abi(prefix.bytes());
   credentials.timestamp_ms = block.timestamp_ms;
-  credentials.tls_subject = abi(from->tls_subject());
-  credentials.peer_address = abi(from->peer());
   credentials.signed_body = abi(req.body);
-  std::array<char, 512> message{};
-  berth_errbuf err{message.data(), message.size()};
+  credentials.scheme = BERTH_SCHEME_BERTH;
+  std::string reason_text;
   berth_identity* who = nullptr;
-  const berth_status status = ops_->authenticate(auth_->handle(), &credentials, &who, &err);
-  const identity_hold identity(ops_, status == BERTH_OK ? who : nullptr);
-  switch (status) {
-    case BERTH_OK: break;
-    case BERTH_E_BAD_SIGNATURE:
-      return refuse(bad_signature, wire::status::bad_signature,
-                    text_of(message, "the signature does not match"), from, answer);
-    case BERTH_E_EXPIRED:
-      return refuse(expired, wire::status::signature_expired,
-                    text_of(message, "signed outside the accepted clock window"), from, answer);
-    default:
-      return refuse(unknown_key, wire::status::unauthenticated,
-                    text_of(message, "authentication failed"), from, answer);
+  const berth_status status = authenticate(from, credentials, &who, reason_text);
+  if (status != BERTH_OK) {
+    refuse_authentication(status, reason_text, from, answer);
+    return nullptr;
   }
-  if (identity.get() == nullptr) {
-    return refuse(unknown_key, wire::status::unauthenticated, "authentication made no identity",
-                  from, answer);
-  }
-  from->set_principal(identity.name());
+  hold.emplace(ops_, who);
+  from->set_principal(hold->name());
   // Not again on this connection: signed ids must grow (elsewhere the nonce differs).
   if (!from->admit_signed_id(req.header.request_id)) {
-    return refuse(replayed, wire::status::replayed,
-                  fmt::format("request id {} is not above the last signed one on this "
-                              "connection: a replayed request",
-                              req.header.request_id),
-                  from, answer);
+    refuse(replayed, wire::status::replayed,
+           fmt::format("request id {} is not above the last signed one on this "
+                       "connection: a replayed request",
+                       req.header.request_id),
+           from, answer);
+    return nullptr;
   }
+  return who;
+}
 
+berth_status auth_gate::authenticate(const protocol::connection_ptr& from,
+                                     berth_credentials credentials, berth_identity** who,
+                                     std::string& reason_text) const {
+  credentials.struct_size = sizeof credentials;
+  credentials.tls_subject = abi(from->tls_subject());
+  credentials.peer_address = abi(from->peer());
+  std::array<char, 512> message{};
+  berth_errbuf err{message.data(), message.size()};
+  const berth_status status = ops_->authenticate(auth_->handle(), &credentials, who, &err);
+  if (status == BERTH_OK && *who == nullptr) {
+    reason_text = "authentication made no identity";
+    return BERTH_E_DENIED;
+  }
+  if (status != BERTH_OK) {
+    *who = nullptr;
+    reason_text = text_of(message, status == BERTH_E_BAD_SIGNATURE ? "the signature does not match"
+                              : status == BERTH_E_EXPIRED
+                                  ? "signed outside the accepted clock window"
+                                  : "authentication failed");
+  }
+  return status;
+}
+
+void auth_gate::refuse_authentication(berth_status status, const std::string& reason_text,
+                                      const protocol::connection_ptr& from,
+                                      const protocol::responder& answer) const {
+  switch (status) {
+    case BERTH_E_BAD_SIGNATURE:
+      refuse(bad_signature, wire::status::bad_signature, reason_text, from, answer);
+      return;
+    case BERTH_E_EXPIRED:
+      refuse(expired, wire::status::signature_expired, reason_text, from, answer);
+      return;
+    default: refuse(unknown_key, wire::status::unauthenticated, reason_text, from, answer);
+  }
+}
+
+berth_status auth_gate::authenticate_connection(const protocol::connection_ptr& conn,
+                                                const berth_credentials& credentials,
+                                                std::string& reason_text) const {
+  if (auth_ == nullptr) return BERTH_OK;
+  berth_credentials c{};
+  std::memcpy(&c, &credentials,
+              std::min<size_t>(sizeof c, credentials.struct_size > 0 ? credentials.struct_size
+                                                                     : sizeof c));
+  berth_identity* who = nullptr;
+  const berth_status status = authenticate(conn, c, &who, reason_text);
+  const uint32_t why = status == BERTH_E_BAD_SIGNATURE ? bad_signature
+                       : status == BERTH_E_EXPIRED     ? expired
+                                                       : unknown_key;
+  if (status != BERTH_OK) {
+    metrics_.add(refusals_[why], 1);
+    return status;
+  }
+  const berth_auth_ops* ops = ops_;
+  std::shared_ptr<const berth_identity> identity(
+      who, [ops, keep = auth_](const berth_identity* i) {
+        ops->release_identity(const_cast<berth_identity*>(i));
+      });
+  const berth_str name = ops_->identity_name(who);
+  conn->set_principal(name.len == 0 ? std::string_view("?") : std::string_view(name.ptr, name.len));
+  conn->set_transport_identity(std::move(identity));
+  return BERTH_OK;
+}
+
+bool auth_gate::authorize_request(const protocol::connection_ptr& from,
+                                  const protocol::request& req, const berth_identity* who,
+                                  const protocol::responder& answer) const {
+  const berth_str n = ops_->identity_name(who);
+  const std::string name = n.len == 0 ? std::string("?") : std::string(n.ptr, n.len);
   // What: every resource the request touches, with its action.
   auto checks = checks_of(req.header.code, req.body);
   if (!checks) return refuse(malformed, checks.error().status, checks.error().message, from, answer);
+  std::array<char, 512> message{};
+  berth_errbuf err{message.data(), message.size()};
   for (const access_check& c : checks.value()) {
     message.fill('\0');
-    const berth_status allowed = ops_->authorize(auth_->handle(), identity.get(),
-                                                 c.resource_type, abi(c.resource), c.action, &err);
+    const berth_status allowed = ops_->authorize(auth_->handle(), who, c.resource_type,
+                                                 abi(c.resource), c.action, &err);
     if (allowed != BERTH_OK) {
       return refuse(forbidden, wire::status::forbidden,
-                    fmt::format("'{}' may not {} {}{}: {}", identity.name(), action_name(c.action),
+                    fmt::format("'{}' may not {} {}{}: {}", name, action_name(c.action),
                                 resource_name(c.resource_type),
                                 c.resource.empty() ? std::string() : " '" + std::string(c.resource) + "'",
                                 text_of(message, "not granted")),

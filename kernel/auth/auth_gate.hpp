@@ -16,9 +16,11 @@
 #include "protocol/router.hpp"
 
 #include <berth/abi/berth_auth.h>
+#include <berth/wire/signing.hpp>
 
 #include <atomic>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace berth::kernel::auth {
@@ -32,6 +34,11 @@ class auth_gate {
   // True: the request goes on, req.body being its own fields. False: refused and answered.
   bool admit(const protocol::connection_ptr& from, protocol::request& req,
              const protocol::responder& answer) const;
+  // conn_authenticate (ABI 1.7): a transport vouches for the credentials' form; the plugin
+  // checks them and, on BERTH_OK, the connection's unsigned requests run as that identity.
+  berth_status authenticate_connection(const protocol::connection_ptr& conn,
+                                       const berth_credentials& credentials,
+                                       std::string& reason_text) const;
 
  private:
   enum reason : uint32_t { unsigned_request, bad_signature, expired, replayed, unknown_key,
@@ -39,6 +46,40 @@ class auth_gate {
 
   bool refuse(reason why, wire::status status, const std::string& message,
               const protocol::connection_ptr& from, const protocol::responder& answer) const;
+
+  // The identity an authenticate() made, released whatever happens.
+  class identity_hold {
+   public:
+    identity_hold(const berth_auth_ops* ops, berth_identity* who) : ops_(ops), who_(who) {}
+    ~identity_hold() {
+      if (who_ != nullptr) ops_->release_identity(who_);
+    }
+    identity_hold(const identity_hold&) = delete;
+    identity_hold& operator=(const identity_hold&) = delete;
+    [[nodiscard]] std::string name() const {
+      const berth_str n = ops_->identity_name(who_);
+      return n.len == 0 ? std::string("?") : std::string(n.ptr, n.len);
+    }
+
+   private:
+    const berth_auth_ops* ops_;
+    berth_identity* who_;
+  };
+
+  // The identity of a signed request, or nullptr when refused (and answered).
+  const berth_identity* authenticate_request(const protocol::connection_ptr& from,
+                                             const protocol::request& req,
+                                             const wire::signed_body& signed_part,
+                                             const protocol::responder& answer,
+                                             std::optional<identity_hold>& hold) const;
+  // The plugin's authenticate, with the connection's peer and TLS subject filled in.
+  berth_status authenticate(const protocol::connection_ptr& from, berth_credentials credentials,
+                            berth_identity** who, std::string& reason_text) const;
+  void refuse_authentication(berth_status status, const std::string& reason_text,
+                             const protocol::connection_ptr& from,
+                             const protocol::responder& answer) const;
+  bool authorize_request(const protocol::connection_ptr& from, const protocol::request& req,
+                         const berth_identity* who, const protocol::responder& answer) const;
 
   plugin_host::instance_ptr auth_;
   const berth_auth_ops* ops_ = nullptr;

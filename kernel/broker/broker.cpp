@@ -133,6 +133,11 @@ result<void> broker::serve_requests() {
                                         protocol::request& req, const protocol::responder& answer) {
     return gate->admit(from, req, answer);
   });
+  connections_.set_authenticator([gate = gate_.get()](const protocol::connection_ptr& conn,
+                                                      const berth_credentials& credentials,
+                                                      std::string& reason) {
+    return gate->authenticate_connection(conn, credentials, reason);
+  });
   if (gate_->required()) logger()->info("requests must be signed: [auth] is configured");
   for (const running_plugin& p : instances_) traces_.add(p.instance);
   // Subscriptions' filters: the filter instances by type, expressions compiled once.

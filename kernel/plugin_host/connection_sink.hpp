@@ -2,6 +2,7 @@
 // protocol layer implements it; a broker without one refuses connections.
 #pragma once
 
+#include <berth/abi/berth_auth.h>
 #include <berth/abi/berth_conn.h>
 
 #include <cstdint>
@@ -20,6 +21,10 @@ class connection_sink {
                             std::string& reason) noexcept = 0;
   virtual void frame(berth_conn* conn, std::span<const uint8_t> bytes) noexcept = 0;
   virtual void closed(berth_conn* conn) noexcept = 0;
+  // ABI 1.7: authenticate a whole connection with credentials the transport checked the form
+  // of; BERTH_OK, or a refusal with its reason.
+  virtual berth_status authenticate(berth_conn* conn, const berth_credentials& credentials,
+                                    std::string& reason) noexcept = 0;
 };
 
 }  // namespace berth::kernel::plugin_host

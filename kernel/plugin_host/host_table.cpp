@@ -170,6 +170,19 @@ void host_conn_closed(berth_host_ctx* ctx, berth_conn* conn) noexcept {
   ctx->services->connections->closed(conn);
 }
 
+berth_status host_conn_authenticate(berth_host_ctx* ctx, berth_conn* conn,
+                                    const berth_credentials* credentials,
+                                    berth_errbuf* err) noexcept {
+  if (conn == nullptr || credentials == nullptr) {
+    return refuse(BERTH_E_INVALID, "conn_authenticate: conn and credentials are required", err);
+  }
+  connection_sink* sink = ctx->services->connections;
+  if (sink == nullptr) return refuse(BERTH_E_UNSUPPORTED, "this broker takes no connections", err);
+  std::string reason;
+  const berth_status status = sink->authenticate(conn, *credentials, reason);
+  return status == BERTH_OK ? status : refuse(status, reason, err);
+}
+
 berth_status host_append(berth_host_ctx* ctx, const berth_message_view* const* messages,
                          uint32_t count, berth_errbuf* err) noexcept {
   own_topic_sink* sink = ctx->services->own_topics.load();
@@ -190,6 +203,7 @@ const berth_host table{
     &host_broker_name, &host_data_dir, &host_instance_id,
     &host_conn_open, &host_conn_frame, &host_conn_closed,
     &host_append,
+    &host_conn_authenticate,
 };
 
 }  // namespace

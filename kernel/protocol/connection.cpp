@@ -89,6 +89,16 @@ void connection::set_principal(std::string_view name) {
   if (principal_ != name) principal_.assign(name);
 }
 
+void connection::set_transport_identity(std::shared_ptr<const berth_identity> identity) {
+  std::lock_guard lock(client_id_mutex_);
+  transport_identity_ = std::move(identity);
+}
+
+std::shared_ptr<const berth_identity> connection::transport_identity() const {
+  std::lock_guard lock(client_id_mutex_);
+  return transport_identity_;
+}
+
 std::string connection::principal() const {
   std::lock_guard lock(client_id_mutex_);
   return principal_;

@@ -4,6 +4,7 @@
 // gone, sends are dropped, never passed to the transport.
 #pragma once
 
+#include <berth/abi/berth_auth.h>
 #include <berth/abi/berth_conn.h>
 #include <berth/wire/signing.hpp>
 
@@ -47,6 +48,10 @@ class connection {
   // traces.
   void set_principal(std::string_view name);
   [[nodiscard]] std::string principal() const;
+  // The identity its transport authenticated the whole connection as (ABI 1.7,
+  // conn_authenticate); null before and for connections whose requests sign themselves.
+  void set_transport_identity(std::shared_ptr<const berth_identity> identity);
+  [[nodiscard]] std::shared_ptr<const berth_identity> transport_identity() const;
   // The verified client certificate's subject (transport-tls with client_auth); "" otherwise.
   [[nodiscard]] const std::string& tls_subject() const noexcept { return tls_subject_; }
 
@@ -69,6 +74,7 @@ class connection {
   mutable std::mutex client_id_mutex_;
   std::string client_id_;
   std::string principal_;  // under client_id_mutex_
+  std::shared_ptr<const berth_identity> transport_identity_;  // under client_id_mutex_
   std::string tls_subject_;
   wire::auth_nonce auth_nonce_{};
   std::atomic<uint64_t> last_signed_id_{0};

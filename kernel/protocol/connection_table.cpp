@@ -50,6 +50,17 @@ void connection_table::frame(berth_conn* conn, std::span<const uint8_t> bytes) n
   routes_.route(conn->connection, bytes);
 }
 
+berth_status connection_table::authenticate(berth_conn* conn, const berth_credentials& credentials,
+                                            std::string& reason) noexcept {
+  if (!authenticator_) return BERTH_OK;
+  try {
+    return authenticator_(conn->connection, credentials, reason);
+  } catch (const std::exception& e) {
+    reason = e.what();
+    return BERTH_E_INTERNAL;
+  }
+}
+
 void connection_table::add_close_listener(close_listener listener) {
   close_listeners_.push_back(std::move(listener));
 }

@@ -25,6 +25,14 @@ class connection_table final : public plugin_host::connection_sink {
                     std::string& reason) noexcept override;
   void frame(berth_conn* conn, std::span<const uint8_t> bytes) noexcept override;
   void closed(berth_conn* conn) noexcept override;
+  berth_status authenticate(berth_conn* conn, const berth_credentials& credentials,
+                            std::string& reason) noexcept override;
+
+  // What authenticates a connection for its transport (auth_gate::authenticate_connection);
+  // without one every connection is accepted as it is. At setup.
+  using authenticator = std::function<berth_status(const connection_ptr&, const berth_credentials&,
+                                                   std::string&)>;
+  void set_authenticator(authenticator a) { authenticator_ = std::move(a); }
 
   // Called once per connection after the transport reported it gone (on the transport's
   // thread; must not block). Register at setup, before any transport starts.
@@ -44,6 +52,7 @@ class connection_table final : public plugin_host::connection_sink {
   std::set<berth_conn*> open_;
   std::atomic<bool> accepting_{true};
   std::vector<close_listener> close_listeners_;
+  authenticator authenticator_;
 };
 
 }  // namespace berth::kernel::protocol

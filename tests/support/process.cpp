@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <random>
@@ -24,6 +25,21 @@ std::string slurp(const std::filesystem::path& file) {
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();
+}
+
+// The test's environment with `env` set over it, as "NAME=value" strings (built before fork:
+// the child may only make async-signal-safe calls).
+std::vector<std::string> merged_environment(const environment& env) {
+  std::vector<std::string> out;
+  for (char** entry = environ; *entry != nullptr; ++entry) {
+    const std::string_view text(*entry);
+    const auto name = text.substr(0, text.find('='));
+    const bool replaced = std::any_of(env.begin(), env.end(),
+                                      [&](const auto& e) { return e.first == name; });
+    if (!replaced) out.emplace_back(text);
+  }
+  for (const auto& [name, value] : env) out.push_back(name + "=" + value);
+  return out;
 }
 
 }  // namespace
@@ -47,7 +63,7 @@ std::filesystem::path temp_dir::write(const std::string& name, std::string_view 
 }
 
 child_process::child_process(std::vector<std::string> argv, const std::filesystem::path& workdir,
-                             const std::filesystem::path& output_dir) {
+                             const std::filesystem::path& output_dir, const environment& env) {
   static int counter = 0;
   const std::string stem = "child-" + std::to_string(::getpid()) + "-" + std::to_string(++counter);
   out_file_ = output_dir / (stem + ".out");
@@ -55,6 +71,10 @@ child_process::child_process(std::vector<std::string> argv, const std::filesyste
   std::vector<char*> args;
   for (auto& a : argv) args.push_back(a.data());
   args.push_back(nullptr);
+  std::vector<std::string> env_entries = merged_environment(env);
+  std::vector<char*> envp;
+  for (auto& e : env_entries) envp.push_back(e.data());
+  envp.push_back(nullptr);
   pid_ = ::fork();
   if (pid_ < 0) throw std::runtime_error("fork failed");
   if (pid_ == 0) {
@@ -69,7 +89,7 @@ child_process::child_process(std::vector<std::string> argv, const std::filesyste
     sigset_t none;
     sigemptyset(&none);
     ::sigprocmask(SIG_SETMASK, &none, nullptr);
-    ::execv(args[0], args.data());
+    ::execve(args[0], args.data(), envp.data());
     ::_exit(127);
   }
 }
@@ -118,8 +138,13 @@ std::string child_process::err() const { return slurp(err_file_); }
 
 run_result run(std::vector<std::string> argv, const std::filesystem::path& workdir,
                std::chrono::milliseconds timeout) {
+  return run(std::move(argv), workdir, environment{}, timeout);
+}
+
+run_result run(std::vector<std::string> argv, const std::filesystem::path& workdir,
+               const environment& env, std::chrono::milliseconds timeout) {
   temp_dir outputs;
-  child_process child(std::move(argv), workdir, outputs.path());
+  child_process child(std::move(argv), workdir, outputs.path(), env);
   const auto code = child.wait_exit(timeout);
   return run_result{code.value_or(-1), child.out(), child.err()};
 }

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <sys/types.h>
@@ -28,12 +29,15 @@ class temp_dir {
   std::filesystem::path path_;
 };
 
+// Environment variables (name, value) set for a child on top of the test's own environment.
+using environment = std::vector<std::pair<std::string, std::string>>;
+
 class child_process {
  public:
   // Start argv[0] with argv in `workdir`; input is empty (/dev/null), output goes to files
-  // inside `output_dir`.
+  // inside `output_dir`. The child inherits the test's environment with `env` set over it.
   child_process(std::vector<std::string> argv, const std::filesystem::path& workdir,
-                const std::filesystem::path& output_dir);
+                const std::filesystem::path& output_dir, const environment& env = {});
   ~child_process();  // SIGKILLs and reaps a child still running
   child_process(const child_process&) = delete;
   child_process& operator=(const child_process&) = delete;
@@ -62,6 +66,9 @@ struct run_result {
 // Run to completion (SIGKILL after `timeout`, reported as exit code -1).
 run_result run(std::vector<std::string> argv, const std::filesystem::path& workdir,
                std::chrono::milliseconds timeout = std::chrono::seconds(20));
+// The same with `env` set over the test's environment.
+run_result run(std::vector<std::string> argv, const std::filesystem::path& workdir,
+               const environment& env, std::chrono::milliseconds timeout);
 
 // Paths of the build tree under test (set by CMake).
 std::filesystem::path berthd_path();

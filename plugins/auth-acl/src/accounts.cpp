@@ -159,6 +159,7 @@ std::shared_ptr<const accounts> accounts::parse(std::string_view text, const std
            "shorter than " + std::to_string(min_secret_bytes) + " characters");
     }
     a.secret = std::make_shared<const crypto::hmac_sha256>(secret);
+    a.secret_rocketmq = std::make_shared<const crypto::hmac_sha1>(secret);
     if (const auto* admin = t->get("admin")) {
       if (!admin->is_boolean()) fail(path, admin->source(), where + ".admin", "expected true or false");
       a.admin = admin->as_boolean()->get();

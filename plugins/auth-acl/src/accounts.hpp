@@ -19,6 +19,7 @@
 #include "address_list.hpp"
 #include "permission.hpp"
 
+#include <berth/crypto/hmac_sha1.hpp>
 #include <berth/crypto/hmac_sha256.hpp>
 
 #include <map>
@@ -35,6 +36,8 @@ inline constexpr size_t min_secret_bytes = 16;
 struct account {
   std::string access_key;
   std::shared_ptr<const crypto::hmac_sha256> secret;
+  // The same secret for RocketMQ 5 clients (transport-grpc), which sign with HMAC-SHA1.
+  std::shared_ptr<const crypto::hmac_sha1> secret_rocketmq;
   bool admin = false;
   address_list allow_from;
   std::vector<resource_rule> topics;  // its own rules and its roles'

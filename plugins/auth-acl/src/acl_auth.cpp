@@ -139,10 +139,19 @@ std::unique_ptr<sdk::identity> acl_auth::authenticate(const berth_credentials& c
   // Spelled out: BERTH_HAS_FIELD's null check on a reference trips -Wnonnull-compare.
   const bool has_body =
       c.struct_size >= offsetof(berth_credentials, signed_body) + sizeof c.signed_body;
-  const bool genuine =
-      a->secret->verify(span_of(c.signature),
-                        {span_of(c.signed_content),
-                         has_body ? span_of(c.signed_body) : std::span<const uint8_t>()});
+  const uint32_t scheme =
+      c.struct_size >= offsetof(berth_credentials, scheme) + sizeof c.scheme ? c.scheme
+                                                                             : BERTH_SCHEME_BERTH;
+  bool genuine = false;
+  if (scheme == BERTH_SCHEME_BERTH) {
+    genuine = a->secret->verify(span_of(c.signature),
+                                {span_of(c.signed_content),
+                                 has_body ? span_of(c.signed_body) : std::span<const uint8_t>()});
+  } else if (scheme == BERTH_SCHEME_ROCKETMQ_V2) {
+    genuine = a->secret_rocketmq->verify(span_of(c.signature), {span_of(c.signed_content)});
+  } else {
+    deny(BERTH_E_BAD_SIGNATURE, "signature scheme " + std::to_string(scheme) + " is unknown");
+  }
   if (!genuine) {
     deny(BERTH_E_BAD_SIGNATURE, "the signature does not match the request (is the secret key of '" +
                                     std::string(key) + "' the right one?)");

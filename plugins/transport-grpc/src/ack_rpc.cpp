@@ -15,6 +15,8 @@ namespace berth::transport_grpc {
 namespace {
 
 constexpr int64_t max_invisible_ms = 12LL * 3600 * 1000;
+// How long a message being moved to the dead-letter queue is held from other consumers.
+constexpr uint32_t dead_letter_hold_ms = 60'000;
 
 int64_t to_ms(const google::protobuf::Duration& d) {
   return d.seconds() * 1000 + d.nanos() / 1'000'000;
@@ -102,17 +104,19 @@ unary* change_invisible_duration(gateway& g, ctx_t* ctx,
   unary* reactor = ctx->DefaultReactor();
   const std::string group = req->group().name();
   const std::string on_topic = ack_topic(*token, req->topic().name(), group);
-  const bool from_retry = token->from_retry_topic;
+  const receipt_token old_token = *token;
   session->link().call(
       wire::code::change_invisible,
       wire::change_invisible_request{group, on_topic, token->native,
                                      static_cast<uint32_t>(invisible)},
-      [reactor, resp, from_retry](const kernel_reply& reply) {
+      [reactor, resp, old_token](const kernel_reply& reply) {
         if (!reply.ok()) {
           set_status(resp->mutable_status(), code_of(reply.status), reply.error);
         } else if (auto r = wire::decode<wire::change_invisible_response>(
                        reply.body, wire::code::change_invisible, wire::kind::response)) {
-          resp->set_receipt_handle(encode_receipt({std::string(r->receipt_handle), from_retry}));
+          receipt_token renewed = old_token;
+          renewed.native = std::string(r->receipt_handle);
+          resp->set_receipt_handle(encode_receipt(renewed));
           set_ok(resp->mutable_status());
         } else {
           set_status(resp->mutable_status(), v2::INTERNAL_SERVER_ERROR, r.error().message);
@@ -122,12 +126,53 @@ unary* change_invisible_duration(gateway& g, ctx_t* ctx,
   return reactor;
 }
 
-unary* forward_to_dead_letter_queue(gateway&, ctx_t* ctx,
-                                    const v2::ForwardMessageToDeadLetterQueueRequest*,
+unary* forward_to_dead_letter_queue(gateway& g, ctx_t* ctx,
+                                    const v2::ForwardMessageToDeadLetterQueueRequest* req,
                                     v2::ForwardMessageToDeadLetterQueueResponse* resp) {
-  set_status(resp->mutable_status(), v2::NOT_IMPLEMENTED,
-             "forwarding to the dead-letter queue is not supported by this broker yet");
-  return finished(ctx);
+  auto session = session_of(g, ctx, resp->mutable_status());
+  if (!session) return finished(ctx);
+  const auto token = decode_receipt(req->receipt_handle());
+  if (!token) {
+    set_status(resp->mutable_status(), v2::INVALID_RECEIPT_HANDLE, bad_handle(req->receipt_handle()));
+    return finished(ctx);
+  }
+  unary* reactor = ctx->DefaultReactor();
+  auto link = session->link().shared_from_this();
+  const auto fail = [reactor, resp](v2::Code code, const std::string& why) {
+    set_status(resp->mutable_status(), code, why);
+    reactor->Finish(grpc::Status::OK);
+  };
+  const std::string group = req->group().name();
+  const std::string topic = ack_topic(*token, req->topic().name(), group);
+  // 1. Hold the message (this checks the handle), 2. copy it to %DLQ%<group> (SEND_BACK with
+  // level -1), 3. settle it for the group with the handle step 1 gave.
+  link->call(
+      wire::code::change_invisible,
+      wire::change_invisible_request{group, topic, token->native, dead_letter_hold_ms},
+      [link, fail, reactor, resp, group, topic, token = *token](const kernel_reply& held) {
+        if (!held.ok()) return fail(code_of(held.status), held.error);
+        auto renewed = wire::decode<wire::change_invisible_response>(
+            held.body, wire::code::change_invisible, wire::kind::response);
+        if (!renewed) return fail(v2::INTERNAL_SERVER_ERROR, renewed.error().message);
+        std::string handle(renewed->receipt_handle);
+        wire::send_back_request back;
+        back.group = group;
+        back.topic = topic;
+        back.queue_id = token.queue_id;
+        back.queue_offset = token.queue_offset;
+        back.delay_level = -1;  // dead letters now
+        link->call(wire::code::send_back, back,
+                   [link, fail, reactor, resp, group, topic, handle](const kernel_reply& moved) {
+                     if (!moved.ok()) return fail(code_of(moved.status), moved.error);
+                     link->call(wire::code::ack, wire::ack_request{group, topic, handle},
+                                [fail, reactor, resp](const kernel_reply& acked) {
+                                  if (!acked.ok()) return fail(code_of(acked.status), acked.error);
+                                  set_ok(resp->mutable_status());
+                                  reactor->Finish(grpc::Status::OK);
+                                });
+                   });
+      });
+  return reactor;
 }
 
 }  // namespace berth::transport_grpc

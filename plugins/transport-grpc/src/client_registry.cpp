@@ -89,21 +89,29 @@ std::shared_ptr<client_session> client_registry::session(const std::string& clie
   sessions_[client_id] = created;
   // Named to the kernel (its logs, its client directory) as RocketMQ names it.
   link->call(wire::code::hello,
-             wire::hello_request{client_id, "rocketmq-grpc", wire::protocol_version},
+             wire::hello_request{created->client_id(), "rocketmq-grpc", wire::protocol_version},
              [](const kernel_reply&) {});
   return created;
 }
 
-void client_registry::forget(const std::string& client_id) {
-  std::shared_ptr<client_session> gone;
+void client_registry::forget_client(const std::string& client_id) {
+  std::vector<std::shared_ptr<client_session>> gone;
   {
     std::lock_guard lock(mutex_);
-    const auto it = sessions_.find(client_id);
-    if (it == sessions_.end()) return;
-    gone = std::move(it->second);
-    sessions_.erase(it);
+    for (auto it = sessions_.begin(); it != sessions_.end();) {
+      const std::string& key = it->first;
+      const bool of_client = key == client_id || (key.starts_with(client_id) &&
+                                                  key.size() > client_id.size() &&
+                                                  key[client_id.size()] == '\n');
+      if (of_client) {
+        gone.push_back(std::move(it->second));
+        it = sessions_.erase(it);
+      } else {
+        ++it;
+      }
+    }
   }
-  gone->link().close();
+  for (const auto& s : gone) s->link().close();
 }
 
 void client_registry::sweep(std::chrono::milliseconds idle) {

@@ -30,7 +30,10 @@ class client_session {
   client_session(std::string id, std::shared_ptr<kernel_link> link)
       : id_(std::move(id)), link_(std::move(link)) {}
 
+  // The registry's key: the client id, and "\n<access key>" for a signed client's session.
   [[nodiscard]] const std::string& id() const noexcept { return id_; }
+  // The client id alone.
+  [[nodiscard]] std::string client_id() const { return id_.substr(0, id_.find('\n')); }
   [[nodiscard]] kernel_link& link() const noexcept { return *link_; }
 
   void set_settings(const v2::Settings& settings);
@@ -72,7 +75,8 @@ class client_registry {
   // the connection (shutting down, too many connections).
   std::shared_ptr<client_session> session(const std::string& client_id, const std::string& peer,
                                           const std::string& local, std::string& refusal);
-  void forget(const std::string& client_id);
+  // Close the sessions of `client_id` (under any account).
+  void forget_client(const std::string& client_id);
   // Forget clients idle for `idle` with no Telemetry stream open.
   void sweep(std::chrono::milliseconds idle);
   void close_all();

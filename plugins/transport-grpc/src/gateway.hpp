@@ -5,6 +5,7 @@
 
 #include "client_registry.hpp"
 #include "grpc_config.hpp"
+#include "topic_queues.hpp"
 
 #include <grpcpp/grpcpp.h>
 
@@ -19,6 +20,7 @@ struct gateway {
   const grpc_config& config;
   client_registry& clients;
   boost::asio::thread_pool& executor;
+  topic_queues& queue_counts;
   std::string broker_name;
   std::string bound_endpoint;  // "ip:port" after start
 };

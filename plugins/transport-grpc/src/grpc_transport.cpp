@@ -35,7 +35,7 @@ grpc_transport::grpc_transport(sdk::host& host)
                   std::span<const uint8_t> body) {
                  if (code == wire::code::check_transaction) on_check_transaction(s, body);
                }),
-      gateway_{config_, clients_, executor_, std::string(host.broker_name()), {}},
+      gateway_{config_, clients_, executor_, queue_counts_, std::string(host.broker_name()), {}},
       service_(gateway_),
       sweep_timer_(executor_) {
   if (config_.tls()) (void)credentials();  // a missing file is a config error, reported now

@@ -38,6 +38,7 @@ class grpc_transport final : public sdk::transport_plugin {
   const sdk::connection_port port_;
   boost::asio::thread_pool executor_;
   client_registry clients_;
+  topic_queues queue_counts_{std::chrono::seconds(30)};
   gateway gateway_;
   messaging_service service_;
   std::unique_ptr<grpc::Server> server_;

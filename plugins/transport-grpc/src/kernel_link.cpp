@@ -46,6 +46,16 @@ void kernel_link::close() {
   fail_pending("the client's session ended");
 }
 
+berth_status kernel_link::authenticate(const berth_credentials& credentials, std::string& reason) {
+  // Under the frame lock: requests sent after this call are the ones that run as the identity.
+  std::lock_guard lock(frame_mutex_);
+  if (closed_.load()) {
+    reason = "the client's session ended";
+    return BERTH_E_CLOSED;
+  }
+  return port_.authenticate(conn_, credentials, reason);
+}
+
 void kernel_link::submit(uint64_t id, std::vector<uint8_t> frame, reply_fn done) {
   {
     std::lock_guard lock(pending_mutex_);

@@ -59,6 +59,10 @@ class kernel_link : public std::enable_shared_from_this<kernel_link> {
     submit(id, std::move(frame), std::move(done));
   }
 
+  // Authenticate the connection by credentials the client signed (conn_authenticate): its
+  // requests after this run as that identity. BERTH_OK, or the refusal with its reason.
+  berth_status authenticate(const berth_credentials& credentials, std::string& reason);
+
   // Close the kernel connection; pending calls are answered SHUTTING_DOWN. Idempotent.
   void close();
   [[nodiscard]] bool closed() const noexcept { return closed_.load(); }

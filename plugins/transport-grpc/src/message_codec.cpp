@@ -13,6 +13,10 @@ namespace {
 
 namespace props = wire::properties;
 
+// A delayed message's delivery time as RocketMQ 5 keeps it: the broker drops TIMER_DELIVER_MS
+// once it acted on it, this one stays for the consumer to see.
+constexpr std::string_view start_deliver_time = "__STARTDELIVERTIME";
+
 // Property names the broker acts on or sets, and RocketMQ's own spellings of tag and keys:
 // a user property may not take them.
 constexpr std::array reserved_names{
@@ -23,6 +27,7 @@ constexpr std::array reserved_names{
     props::transaction_prepared, props::producer_group, props::transaction_id,
     props::transaction_check_times, props::message_group, std::string_view("TAGS"),
     std::string_view("KEYS"), std::string_view("MSG_REGION"), std::string_view("TRACE_ON"),
+    start_deliver_time,
 };
 
 bool is_reserved(std::string_view name) {
@@ -82,7 +87,7 @@ wire::message outgoing_message::record(std::vector<wire::property>& storage) con
   for (const auto& [name, value] : properties) storage.push_back(wire::property{name, value});
   wire::message m;
   m.topic = topic;
-  m.queue_id = wire::any_queue;
+  m.queue_id = queue_id;
   m.tags = tags;
   m.keys = keys;
   m.properties = storage;
@@ -152,6 +157,7 @@ std::variant<outgoing_message, refusal> to_outgoing(const v2::Message& in,
                                                    "' is blank, a control character or 64 bytes or more");
     }
     out.properties.emplace_back(props::message_group, group);
+    out.message_group = group;
     if (out.type == v2::MESSAGE_TYPE_UNSPECIFIED) out.type = v2::FIFO;
   }
   if (sys.has_delivery_timestamp()) {
@@ -168,6 +174,7 @@ std::variant<outgoing_message, refusal> to_outgoing(const v2::Message& in,
       return refuse(v2::ILLEGAL_DELIVERY_TIME, "the delivery time is more than a day ahead");
     }
     if (at > now) out.properties.emplace_back(props::deliver_at_ms, std::to_string(at));
+    out.properties.emplace_back(start_deliver_time, std::to_string(at));
     if (out.type == v2::MESSAGE_TYPE_UNSPECIFIED) out.type = v2::DELAY;
   }
   if (out.type == v2::TRANSACTION) {
@@ -212,7 +219,7 @@ void to_v2(const wire::stored_message& in, const delivery_facts* delivery, v2::M
   std::string_view deliver_at;
   for (const wire::property& p : in.properties) {
     if (p.name == props::message_group) group = p.value;
-    if (p.name == props::deliver_at_ms) deliver_at = p.value;
+    if (p.name == start_deliver_time) deliver_at = p.value;
     if (is_reserved(p.name)) continue;
     (*out->mutable_user_properties())[std::string(p.name)] = std::string(p.value);
   }

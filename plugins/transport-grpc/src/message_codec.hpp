@@ -32,6 +32,8 @@ struct outgoing_message {
   std::string body;
   int64_t born_time_ms = 0;
   std::string client_message_id;
+  std::string message_group;  // FIFO: its messages go to one queue (queue_of_group)
+  int32_t queue_id = wire::any_queue;
   v2::MessageType type = v2::NORMAL;
 
   // The native record; valid while this object lives and is not changed.

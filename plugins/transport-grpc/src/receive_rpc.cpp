@@ -144,7 +144,8 @@ grpc::ServerWriteReactor<response>* receive_message(gateway& g, ctx_t* ctx,
     for (const wire::popped_message& m : popped->messages) {
       delivery_facts facts;
       const bool from_retry = m.message.topic.starts_with("%RETRY%");
-      facts.receipt_handle = encode_receipt({std::string(m.receipt_handle), from_retry});
+      facts.receipt_handle = encode_receipt(
+          {std::string(m.receipt_handle), m.message.queue_id, m.message.queue_offset, from_retry});
       facts.attempt = m.attempt;
       facts.invisible_ms = invisible;
       to_v2(m.message, &facts, out.emplace_back().mutable_message());

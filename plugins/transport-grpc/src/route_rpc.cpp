@@ -118,9 +118,9 @@ unary* heartbeat(gateway& g, ctx_t* ctx, const v2::HeartbeatRequest*,
 
 unary* notify_client_termination(gateway& g, ctx_t* ctx, const v2::NotifyClientTerminationRequest*,
                                  v2::NotifyClientTerminationResponse* resp) {
+  // Every session of the client (one per account it signed with).
   std::string id = client_id_of(ctx);
-  if (id.empty()) id = ctx->peer();
-  g.clients.forget(id);
+  g.clients.forget_client(id.empty() ? ctx->peer() : id);
   set_ok(resp->mutable_status());
   return finished(ctx);
 }

@@ -3,7 +3,9 @@
 #include "message_codec.hpp"
 #include "rpcs.hpp"
 #include "tokens.hpp"
+#include "topic_queues.hpp"
 
+#include <berth/wire/bodies.hpp>
 #include <berth/wire/records.hpp>
 
 #include <atomic>
@@ -37,6 +39,53 @@ struct send_call {
   }
 };
 
+void send_one(const std::shared_ptr<client_session>& session, send_call* call,
+              v2::SendResultEntry* entry, const std::shared_ptr<outgoing_message>& message) {
+  std::vector<wire::property> storage;
+  const wire::message record = message->record(storage);
+  session->link().call(wire::code::send, record, [call, entry, message](const kernel_reply& reply) {
+    entry->set_message_id(message->client_message_id);
+    if (!reply.ok()) {
+      set_status(entry->mutable_status(), code_of(reply.status), reply.error);
+    } else if (auto r = wire::decode<wire::send_result>(reply.body, wire::code::send,
+                                                        wire::kind::response)) {
+      set_ok(entry->mutable_status());
+      entry->set_offset(static_cast<int64_t>(r->queue_offset));
+      entry->set_transaction_id(message->type == v2::TRANSACTION
+                                    ? encode_transaction({r->queue_offset, std::string(r->message_id)})
+                                    : message->client_message_id);
+    } else {
+      set_status(entry->mutable_status(), v2::INTERNAL_SERVER_ERROR, r.error().message);
+    }
+    call->done_one();
+  });
+}
+
+// A FIFO message goes to its group's queue, which needs the topic's queue count.
+void send_fifo(gateway& g, const std::shared_ptr<client_session>& session, send_call* call,
+               v2::SendResultEntry* entry, const std::shared_ptr<outgoing_message>& message) {
+  if (const auto queues = g.queue_counts.find(message->topic)) {
+    message->queue_id = static_cast<int32_t>(queue_of_group(message->message_group, *queues));
+    return send_one(session, call, entry, message);
+  }
+  session->link().call(
+      wire::code::topic_describe, wire::topic_request{message->topic},
+      [&g, session, call, entry, message](const kernel_reply& reply) {
+        const auto fail = [&](v2::Code code, const std::string& why) {
+          entry->set_message_id(message->client_message_id);
+          set_status(entry->mutable_status(), code, why);
+          call->done_one();
+        };
+        if (!reply.ok()) return fail(code_of(reply.status), reply.error);
+        auto d = wire::decode<wire::topic_describe_response>(reply.body, wire::code::topic_describe,
+                                                             wire::kind::response);
+        if (!d) return fail(v2::INTERNAL_SERVER_ERROR, d.error().message);
+        g.queue_counts.remember(message->topic, d->queues);
+        message->queue_id = static_cast<int32_t>(queue_of_group(message->message_group, d->queues));
+        send_one(session, call, entry, message);
+      });
+}
+
 }  // namespace
 
 unary* send_message(gateway& g, ctx_t* ctx, const v2::SendMessageRequest* req,
@@ -61,25 +110,11 @@ unary* send_message(gateway& g, ctx_t* ctx, const v2::SendMessageRequest* req,
     }
     auto message = std::make_shared<outgoing_message>(std::move(std::get<outgoing_message>(converted)));
     if (message->type == v2::TRANSACTION) register_producer_group(*session, message->topic);
-    std::vector<wire::property> storage;
-    const wire::message record = message->record(storage);
-    session->link().call(wire::code::send, record, [call, entry, message](const kernel_reply& reply) {
-      entry->set_message_id(message->client_message_id);
-      if (!reply.ok()) {
-        set_status(entry->mutable_status(), code_of(reply.status), reply.error);
-      } else if (auto r = wire::decode<wire::send_result>(reply.body, wire::code::send,
-                                                          wire::kind::response)) {
-        set_ok(entry->mutable_status());
-        entry->set_offset(static_cast<int64_t>(r->queue_offset));
-        entry->set_transaction_id(
-            message->type == v2::TRANSACTION
-                ? encode_transaction({r->queue_offset, std::string(r->message_id)})
-                : message->client_message_id);
-      } else {
-        set_status(entry->mutable_status(), v2::INTERNAL_SERVER_ERROR, r.error().message);
-      }
-      call->done_one();
-    });
+    if (message->message_group.empty()) {
+      send_one(session, call, entry, message);
+    } else {
+      send_fifo(g, session, call, entry, message);
+    }
   }
   return reactor;
 }

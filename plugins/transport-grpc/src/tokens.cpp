@@ -19,7 +19,10 @@ bool base64url(std::string_view s) {
 }  // namespace
 
 std::string encode_receipt(const receipt_token& token) {
-  return token.from_retry_topic ? token.native + std::string(retry_suffix) : token.native;
+  std::string text = token.native + "." + std::to_string(token.queue_id) + "." +
+                     std::to_string(token.queue_offset);
+  if (token.from_retry_topic) text += retry_suffix;
+  return text;
 }
 
 std::optional<receipt_token> decode_receipt(std::string_view text) {
@@ -28,6 +31,19 @@ std::optional<receipt_token> decode_receipt(std::string_view text) {
     token.from_retry_topic = true;
     text.remove_suffix(retry_suffix.size());
   }
+  const auto last = text.rfind('.');
+  if (last == std::string_view::npos || last == 0) return std::nullopt;
+  const auto middle = text.rfind('.', last - 1);
+  if (middle == std::string_view::npos) return std::nullopt;
+  const auto number = [](std::string_view digits, auto& out) {
+    const auto [end, err] = std::from_chars(digits.data(), digits.data() + digits.size(), out);
+    return !digits.empty() && err == std::errc{} && end == digits.data() + digits.size();
+  };
+  if (!number(text.substr(middle + 1, last - middle - 1), token.queue_id) ||
+      !number(text.substr(last + 1), token.queue_offset)) {
+    return std::nullopt;
+  }
+  text = text.substr(0, middle);
   if (text.empty() || text.size() > max_native_handle || !base64url(text)) return std::nullopt;
   token.native = std::string(text);
   return token;

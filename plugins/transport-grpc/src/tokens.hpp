@@ -10,10 +10,13 @@
 
 namespace berth::transport_grpc {
 
-// A receipt handle: the kernel's handle, and whether the message came from the group's retry
-// topic (then it is acknowledged there).
+// A receipt handle: the kernel's handle, where the message is (for a forward to the
+// dead-letter queue), and whether it came from the group's retry topic (then it is
+// acknowledged there). Text: <native>.<queue>.<offset>[~r].
 struct receipt_token {
   std::string native;
+  uint32_t queue_id = 0;
+  uint64_t queue_offset = 0;
   bool from_retry_topic = false;
 };
 

@@ -12,7 +12,7 @@ namespace berth::transport_grpc {
 void register_producer_group(client_session& session, const std::string& producer_group) {
   if (!session.first_producer_group(producer_group)) return;
   session.link().call(wire::code::producer_register,
-                      wire::producer_register_request{session.id(), producer_group},
+                      wire::producer_register_request{session.client_id(), producer_group},
                       [](const kernel_reply&) {});
 }
 

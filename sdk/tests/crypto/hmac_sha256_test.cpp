@@ -1,4 +1,6 @@
-// HMAC-SHA256 against RFC 4231's test vectors, in one part and in several.
+// HMAC-SHA256 against RFC 4231's test vectors and HMAC-SHA1 against RFC 2202's, in one part
+// and in several.
+#include <berth/crypto/hmac_sha1.hpp>
 #include <berth/crypto/hmac_sha256.hpp>
 
 #include <gtest/gtest.h>
@@ -13,7 +15,8 @@ std::span<const uint8_t> bytes(const std::string& s) {
   return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
 }
 
-std::string hex(const mac& m) {
+template <class Mac>
+std::string hex(const Mac& m) {
   static constexpr char digits[] = "0123456789abcdef";
   std::string out;
   for (const uint8_t b : m) {
@@ -47,6 +50,26 @@ TEST(hmac_sha256, verify_takes_the_mac_and_nothing_else) {
   EXPECT_FALSE(key.verify(m, {bytes(data)}));
   EXPECT_FALSE(key.verify(std::span<const uint8_t>(m.data(), 31), {bytes(data)}));
   EXPECT_FALSE(hmac_sha256("another-key").verify(key.sign({bytes(data)}), {bytes(data)}));
+}
+
+TEST(hmac_sha1, rfc_2202_case_2) {
+  const hmac_sha1 h("Jefe");
+  EXPECT_EQ(hex(h.sign({bytes("what do ya want "), bytes("for nothing?")})),
+            "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79");
+}
+
+TEST(hmac_sha1, rfc_2202_case_6_a_key_longer_than_a_block) {
+  const hmac_sha1 h(std::string(80, '\xaa'));
+  EXPECT_EQ(hex(h.sign({bytes("Test Using Larger Than Block-Size Key - Hash Key First")})),
+            "aa4ae5e15272d00e95705637ce8a3b55ed402112");
+}
+
+TEST(hmac_sha1, verify_takes_its_own_mac_only) {
+  const hmac_sha1 h("Jefe");
+  const auto m = h.sign({bytes("x")});
+  EXPECT_TRUE(h.verify(m, {bytes("x")}));
+  EXPECT_FALSE(h.verify(m, {bytes("y")}));
+  EXPECT_FALSE(h.verify(std::span<const uint8_t>(m).first(19), {bytes("x")}));
 }
 
 }  // namespace

@@ -22,6 +22,9 @@
  *   1.6  tracing: BERTH_TRACE_COMMIT, berth_trace_event.traceparent, berth_tracer_ops.on_events
  *        (a request's events at once), berth_host.append (a plugin stores messages in the
  *        broker's own topics)
+ *   1.7  berth_credentials.scheme (BERTH_SCHEME_ROCKETMQ_V2: RocketMQ 5's HMAC-SHA1 over the
+ *        call's date-time) and berth_host.conn_authenticate: a transport that verifies its
+ *        clients by another protocol's signature authenticates a whole connection
  */
 #ifndef BERTH_ABI_H
 #define BERTH_ABI_H
@@ -34,7 +37,7 @@ extern "C" {
 #endif
 
 #define BERTH_ABI_MAJOR 1
-#define BERTH_ABI_MINOR 6
+#define BERTH_ABI_MINOR 7
 
 /* The single symbol a plugin library exports. */
 #define BERTH_PLUGIN_ENTRY_SYMBOL "berth_plugin_entry"

@@ -25,8 +25,17 @@ typedef struct berth_credentials {
   berth_str tls_subject;     /* verified client certificate subject; empty without mTLS */
   berth_str peer_address;    /* "ip:port" */
   berth_bytes signed_body;   /* since 1.5: what the client signed after signed_content */
+  uint32_t scheme;           /* since 1.7: how the signature is made (BERTH_SCHEME_*) */
+  uint32_t reserved1;
   /* New members only here, at the end. */
 } berth_credentials;
+
+/* berth_credentials.scheme: what the client signed, with what. A plugin refuses a scheme it does
+ * not know with BERTH_E_BAD_SIGNATURE. */
+#define BERTH_SCHEME_BERTH 0u       /* HMAC-SHA256 over signed_content + signed_body (1.5) */
+#define BERTH_SCHEME_ROCKETMQ_V2 1u /* RocketMQ 5: HMAC-SHA1 over signed_content, which is the
+                                     * call's x-mq-date-time ("20240913T063059Z"); signed_body is
+                                     * empty; timestamp_ms is that time */
 
 /* An authenticated principal, made by authenticate() and freed by release_identity(). */
 typedef struct berth_identity berth_identity;

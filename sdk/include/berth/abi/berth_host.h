@@ -8,6 +8,7 @@
 #define BERTH_HOST_H
 
 #include "berth_abi.h"
+#include "berth_auth.h"
 #include "berth_conn.h"
 #include "berth_message.h"
 
@@ -121,6 +122,18 @@ typedef struct berth_host {
    * never from a network thread or a hook that must not block. Not traced. */
   berth_status (*append)(berth_host_ctx *ctx, const berth_message_view *const *messages,
                          uint32_t count, berth_errbuf *err);
+
+  /* ---- connections authenticated by the transport (since 1.7) ----------------------------
+   * For transports whose clients sign by another protocol (transport-grpc: RocketMQ 5's
+   * headers). The kernel has the auth plugin authenticate `credentials` (access_key, signature,
+   * signed_content, timestamp_ms, scheme; the kernel fills in the connection's peer address and
+   * TLS subject) and, on BERTH_OK, the connection's unsigned requests run as that identity
+   * from then on (each still authorized); a later call replaces it. Refusals as the plugin's
+   * authenticate (BERTH_E_DENIED, BERTH_E_BAD_SIGNATURE, BERTH_E_EXPIRED) with the reason in
+   * err, for the client. Without an [auth] table: BERTH_OK, nothing checked. Any network
+   * thread; does not block. */
+  berth_status (*conn_authenticate)(berth_host_ctx *ctx, berth_conn *conn,
+                                    const berth_credentials *credentials, berth_errbuf *err);
 
   /* New members only here, at the end. */
 } berth_host;

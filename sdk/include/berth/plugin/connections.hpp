@@ -48,6 +48,21 @@ class connection_port {
     table_->conn_frame(ctx_, conn, berth_bytes{bytes.data(), bytes.size()});
   }
 
+  // ABI 1.7: have the kernel authenticate the whole connection (berth_host.conn_authenticate).
+  // BERTH_OK, or the refusal with its reason; BERTH_E_UNSUPPORTED from an older host.
+  [[nodiscard]] berth_status authenticate(berth_conn* conn, const berth_credentials& credentials,
+                                          std::string& reason) const {
+    if (!BERTH_HAS_FIELD(table_, berth_host, conn_authenticate)) {
+      reason = "this berthd cannot authenticate connections for transports (ABI 1.7 needed)";
+      return BERTH_E_UNSUPPORTED;
+    }
+    char text[512] = {};
+    berth_errbuf err{text, sizeof text};
+    const berth_status status = table_->conn_authenticate(ctx_, conn, &credentials, &err);
+    if (status != BERTH_OK) reason = text;
+    return status;
+  }
+
   // After this returns the kernel makes no further call for `conn`.
   void closed(berth_conn* conn) const noexcept { table_->conn_closed(ctx_, conn); }
 

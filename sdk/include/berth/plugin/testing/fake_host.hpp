@@ -261,7 +261,8 @@ class fake_host {
                           &now_ns, &post, &cancel,
                           &fact, &fact, &fact,
                           nullptr, nullptr, nullptr,  // connections: for transports only
-                          &append};
+                          &append,
+                          nullptr};  // conn_authenticate: for transports only
 
   mutable std::mutex mutex_;
   std::map<std::string, berth_config_value> config_;
