@@ -5,7 +5,10 @@
 #   build_bench_targets TARGET...          # installs what is missing, builds a Release tree
 #   median, percent_of A B                 # for tables of rounds
 #
-# After build_bench_targets: root, bin (build-bench/bin). BERTH_JOBS sets the build's -j.
+# After build_bench_targets: root, tree (build-bench), bin (its bin). BERTH_JOBS sets the
+# build's -j. BERTH_BENCH_TREE=DIR measures an already built tree instead (its targets are
+# built there, in its own build type; docs/benchmarks.md says when a figure came from one).
+
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
@@ -34,8 +37,10 @@ percent_of() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.0f %%", 100 * a / b}'; 
 
 build_bench_targets() {
   "$root/scripts/install-deps.sh"
-  cmake -S "$root" -B "$root/build-bench" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-    -DBERTH_BUILD_TESTS=OFF > /dev/null
-  cmake --build "$root/build-bench" -j "${BERTH_JOBS:-$(nproc)}" --target "$@"
-  bin="$root/build-bench/bin"
+  tree="${BERTH_BENCH_TREE:-$root/build-bench}"
+  if [[ -z ${BERTH_BENCH_TREE:-} ]]; then
+    cmake -S "$root" -B "$tree" -G Ninja -DCMAKE_BUILD_TYPE=Release -DBERTH_BUILD_TESTS=OFF > /dev/null
+  fi
+  cmake --build "$tree" -j "${BERTH_JOBS:-$(nproc)}" --target "$@"
+  bin="$tree/bin"
 }
