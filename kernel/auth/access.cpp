@@ -47,6 +47,8 @@ void needs(wire::code code, const T& body, check_list& out) {
     for (const wire::subscription& s : body.subscriptions) out.consume(s.group, s.topic);
   } else if constexpr (std::is_same_v<T, wire::message>) {  // SEND and SEND_REPLY
     out.topic(body.topic, BERTH_ACTION_PUB);
+  } else if constexpr (std::is_same_v<T, wire::recall_request>) {  // taking back what was sent
+    out.topic(body.topic, BERTH_ACTION_PUB);
   } else if constexpr (std::is_same_v<T, wire::send_batch_request>) {
     for (const wire::message& m : body.messages) out.topic(m.topic, BERTH_ACTION_PUB);
   } else if constexpr (std::is_same_v<T, wire::pull_request> ||

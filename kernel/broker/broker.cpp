@@ -2,6 +2,7 @@
 
 #include "log/logger.hpp"
 #include "protocol/hello.hpp"
+#include "produce/recall_handler.hpp"
 #include "produce/reply_handler.hpp"
 #include "produce/send_handler.hpp"
 #include "query/query_handlers.hpp"
@@ -180,6 +181,7 @@ result<void> broker::serve_requests() {
                                   {protocol::default_max_message_size, transactions_.get(),
                                    &traces_},
                                   timer_.get());
+    produce::add_recall_handler(routes_, *timer_);
     // A consumer's failed messages: retried through the timer, then dead letters.
     retry::add_send_back_handler(routes_, *topics_, *store_, *timer_,
                                  {plan_.config.broker.max_reconsume});

@@ -6,6 +6,8 @@
 
 #include <berth/wire/properties.hpp>
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <charconv>
 #include <limits>
@@ -28,6 +30,8 @@ constexpr int64_t retry_after_ms = 1000;
 // When the message was (last) parked, on the service's clock: a parked message is parked again
 // roll_after later.
 constexpr std::string_view parked_at_ms = "TIMER_PARKED_MS";
+// A recall's tombstone: the timer-queue offset of the message it recalls.
+constexpr std::string_view recall_of = "TIMER_RECALL_OFFSET";
 
 int64_t system_now_ms() {
   return std::chrono::duration_cast<milliseconds>(
@@ -124,6 +128,60 @@ void timer_service::park(store::message_builder message, int64_t deliver_ms,
   });
 }
 
+result<void> timer_service::check_recallable(std::string_view topic, uint64_t offset,
+                                              std::string_view message_id) {
+  BERTH_TRY(load_arrivals());
+  const auto not_found = [&](std::string_view why) {
+    return failure(BERTH_E_NOT_FOUND,
+                   fmt::format("no delayed message of topic '{}' is parked at timer offset {} "
+                               "with id '{}': {}",
+                               topic, offset, message_id, why));
+  };
+  if (offset >= loaded_to_) return not_found("no such offset");
+  if (finished_.finished(offset)) return not_found("it was delivered (or parked again)");
+  if (recalled_.count(offset) != 0) return not_found("it was recalled already");
+  auto read = store_.read({.topic = topic::timer_topic, .queue_id = 0, .offset = offset,
+                           .max_messages = 1});
+  if (!read) return std::move(read).error();
+  if (!read.value().found() || read.value()[0].queue_offset != offset) {
+    return not_found("the store no longer has it");
+  }
+  const berth_message_view& parked = read.value()[0];
+  if (property_of(parked, recall_of)) return not_found("that offset is a recall");
+  if (property_of(parked, properties::real_topic).value_or("") != topic) {
+    return not_found("it belongs to another topic");
+  }
+  if (text_of(parked.message_id) != message_id &&
+      property_of(parked, properties::unique_key).value_or("") != message_id) {
+    return not_found("its id differs");
+  }
+  return success();
+}
+
+void timer_service::recall(std::string_view topic, uint64_t offset, std::string_view message_id,
+                           std::function<void(result<void>)> done) {
+  {
+    std::lock_guard lock(work_mutex_);
+    if (auto ok = check_recallable(topic, offset, message_id); !ok) return done(std::move(ok));
+    recalled_.insert(offset);  // from now on no run delivers it
+  }
+  store::message_builder tombstone(std::string(topic::timer_topic), 0);
+  tombstone.set_property(recall_of, std::to_string(offset));
+  tombstone.set_property(properties::deliver_at_ms, std::to_string(now_ms()));
+  tombstone.set_property(parked_at_ms, std::to_string(now_ms()));
+  const berth_message_view* views[] = {&tombstone.view()};
+  store_.append_async(views, [this, offset, done = std::move(done)](
+                                 result<std::vector<store::appended>> stored) {
+    if (!stored) {
+      std::lock_guard lock(work_mutex_);
+      recalled_.erase(offset);  // not durable: it stays pending, as the caller is told
+      return done(std::move(stored).error());
+    }
+    note_arrival(stored.value().front().queue_offset + 1);
+    done(success());
+  });
+}
+
 void timer_service::note_arrival(uint64_t max_offset) {
   uint64_t seen = arrived_to_.load(std::memory_order_relaxed);
   while (seen < max_offset && !arrived_to_.compare_exchange_weak(seen, max_offset)) {
@@ -147,9 +205,20 @@ int64_t timer_service::fire_time(const berth_message_view& parked) const {
   return std::min(*deliver, parked_at + settings_.roll_after.count());
 }
 
+bool timer_service::note_tombstone(const berth_message_view& parked) {
+  const auto target = number_in(property_of(parked, recall_of));
+  if (!target) return false;
+  // Nothing to deliver for the tombstone itself; the message it names is skipped when due.
+  finished_.finish(parked.queue_offset);
+  const auto recalled = static_cast<uint64_t>(*target);
+  if (!finished_.finished(recalled)) recalled_.insert(recalled);
+  return true;
+}
+
 void timer_service::add_parked(const berth_message_view& parked) {
   const uint64_t offset = parked.queue_offset;
   if (finished_.finished(offset)) return;
+  if (note_tombstone(parked)) return;  // before the restart rule: its recall must be seen
   const int64_t fire = fire_time(parked);
   if (offset < restored_.loaded_to && fire <= restored_.fired_to_ms) {
     finished_.finish(offset);  // delivered (or parked again) before the restart
@@ -183,6 +252,10 @@ size_t timer_service::deliver(const std::vector<timer_wheel::entry>& due, int64_
     std::vector<uint64_t> copied;
     for (size_t i = first; i < last; ++i) {
       const uint64_t offset = due[i].offset;
+      if (recalled_.erase(offset) != 0) {  // recalled: finished without a delivery
+        finished_.finish(offset);
+        continue;
+      }
       auto read = store_.read({.topic = topic::timer_topic, .queue_id = 0, .offset = offset,
                                .max_messages = 1});
       if (!read || !read.value().found() || read.value()[0].queue_offset != offset) {

@@ -9,6 +9,10 @@
 // A message parked longer than `roll_after` is parked again (a fresh copy, same delivery
 // time) before the store's retention could remove the segment holding it.
 //
+// A parked message can be recalled (RECALL): it is then never delivered. The recall is itself
+// a record in the timer topic (a tombstone naming the message's offset), so a restart, which
+// loads the message and then its tombstone, does not deliver it either.
+//
 // Work runs on the kernel scheduler, one run at a time: loading arrivals, delivering what is
 // due, saving the checkpoint at most every `checkpoint_interval`. Idle, it wakes only when the
 // earliest timer is due (at least every max_sleep, against clock jumps).
@@ -31,6 +35,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <unordered_set>
 
 namespace berth::kernel::timer {
 
@@ -63,6 +68,13 @@ class timer_service {
   // on a store thread or inline, with what the timer queue assigned.
   void park(store::message_builder message, int64_t deliver_ms,
             std::function<void(result<store::appended>)> done);
+  // Recall the message parked at timer-queue `offset` (as its SEND answer named it) for
+  // `topic`, whose id (the broker's, or the producer's UNIQ_KEY) is `message_id`: it will not
+  // be delivered. `done` runs once, with success once the recall is stored, or BERTH_E_NOT_FOUND
+  // when no pending message matches (delivered, recalled, parked again after a day, or
+  // another topic or id).
+  void recall(std::string_view topic, uint64_t offset, std::string_view message_id,
+              std::function<void(result<void>)> done);
   // The store's arrival listener, for the timer topic: new parked messages up to max_offset.
   void arrived(uint64_t max_offset);
   // Load what arrived and deliver what is due, on the calling thread; returns how many
@@ -80,6 +92,10 @@ class timer_service {
   void note_arrival(uint64_t max_offset);
   result<void> load_arrivals();  // work_mutex_ held
   void add_parked(const berth_message_view& parked);
+  // Whether `parked` is a recall's tombstone; if so, its recall is noted.
+  bool note_tombstone(const berth_message_view& parked);
+  result<void> check_recallable(std::string_view topic, uint64_t offset,
+                                std::string_view message_id);  // work_mutex_ held
   int64_t fire_time(const berth_message_view& parked) const;
   size_t deliver(const std::vector<timer_wheel::entry>& due, int64_t now);
   std::optional<int64_t> next_run_ms(int64_t now) const;
@@ -97,6 +113,7 @@ class timer_service {
   std::mutex work_mutex_;  // one run at a time; guards everything below up to schedule_mutex_
   timer_wheel wheel_;
   finished_offsets finished_;
+  std::unordered_set<uint64_t> recalled_;  // pending offsets that are not to be delivered
   uint64_t loaded_to_ = 0;
   timer_checkpoint quiet_{};  // loaded_to / fired_to at the last point where nothing due was open
   bool dirty_ = false;

@@ -174,9 +174,7 @@ TEST_F(compat, filters) {
   run_scenario("filters", {{"BERTH_TOPIC", "filtered"}});
 }
 
-// RecallMessage is not served yet (NOT_IMPLEMENTED, docs/rocketmq-compat.md): the kernel has no
-// way to cancel a parked message. Enabled with that.
-TEST_F(compat, DISABLED_recall) {
+TEST_F(compat, recall) {
   start();
   create_topic("recallable");
   run_scenario("recall", {{"BERTH_TOPIC", "recallable"}});

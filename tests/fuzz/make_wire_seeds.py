@@ -106,6 +106,8 @@ SEEDS = {
     'unlock_queues_request': frame(REQUEST, 34, string('g1') + string('orders') +
                                    string('client-1') + items([u32(0)])),
     'change_invisible_response': frame(RESPONSE, 62, string('handle-2') + i64(1700000060000)),
+    'recall_request': frame(REQUEST, 63, string('orders') + u64(42) +
+                            string('0102FC0000000121F30B283B1100000000')),
     # Signed requests (flag 2): the signature block, then the code's own fields.
     'signed_send_request': frame(REQUEST, 10, string('orders-app') + i64(1700000000000) +
                                  blob(bytes(range(32))) + message('orders', b'signed'), flags=2),

@@ -120,6 +120,15 @@ TEST(access, transactions_need_pub_on_the_producer_group) {
             (std::vector<owned_check>{{group, "tx", BERTH_ACTION_PUB}}));
 }
 
+TEST(access, recalling_a_message_needs_pub_on_its_topic) {
+  wire::recall_request r;
+  r.topic = "orders";
+  r.timer_offset = 3;
+  r.message_id = "M";
+  EXPECT_EQ(checks(wire::code::recall, r),
+            (std::vector<owned_check>{{topic, "orders", BERTH_ACTION_PUB}}));
+}
+
 TEST(access, every_request_code_has_a_rule) {
   for (const wire::code c : wire::all_codes) {
     (void)wire::visit_request_type(c, [&](auto type) {

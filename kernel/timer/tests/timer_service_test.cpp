@@ -55,6 +55,23 @@ class timer_service_test : public ::testing::Test {
     ASSERT_TRUE(parked) << parked.error().message;
     service->arrived(parked.value().queue_offset + 1);
   }
+  // Park one message with UNIQ_KEY = `id`; its timer-queue offset.
+  uint64_t park_with_id(const std::string& body, const std::string& id, int64_t at) {
+    store::message_builder m("orders", 1);
+    m.body(body).property(std::string(properties::unique_key), id);
+    std::promise<result<store::appended>> done;
+    service->park(std::move(m), at, [&](result<store::appended> r) { done.set_value(std::move(r)); });
+    auto parked = done.get_future().get();
+    EXPECT_TRUE(parked) << parked.error().message;
+    if (!parked) return 0;
+    service->arrived(parked.value().queue_offset + 1);
+    return parked.value().queue_offset;
+  }
+  result<void> recall(const std::string& topic, uint64_t offset, const std::string& id) {
+    std::promise<result<void>> done;
+    service->recall(topic, offset, id, [&](result<void> r) { done.set_value(std::move(r)); });
+    return done.get_future().get();
+  }
   // Bodies delivered to orders, in queue order.
   std::vector<std::string> delivered(uint32_t queue = 1) {
     std::vector<std::string> out;
@@ -161,6 +178,36 @@ TEST_F(timer_service_test, a_message_whose_topic_was_deleted_meanwhile_is_droppe
   auto saved = load_timer_checkpoint(timer_checkpoint_path(dir.path()));
   ASSERT_TRUE(saved);
   EXPECT_EQ(saved.value().low_water, 1u);
+}
+
+TEST_F(timer_service_test, a_recalled_message_is_never_delivered_a_restart_included) {
+  const uint64_t first = park_with_id("recalled", "id-1", t0 + 1000);
+  const uint64_t second = park_with_id("kept", "id-2", t0 + 2000);
+  ASSERT_TRUE(recall("orders", first, "id-1"));
+
+  const auto refused = [&](const std::string& topic, uint64_t offset, const std::string& id) {
+    auto r = recall(topic, offset, id);
+    return !r && r.error().code == BERTH_E_NOT_FOUND;
+  };
+  EXPECT_TRUE(refused("orders", first, "id-1"));   // recalled already
+  EXPECT_TRUE(refused("orders", second, "id-1"));  // another message's id
+  EXPECT_TRUE(refused("audit", second, "id-2"));   // another topic
+  EXPECT_TRUE(refused("orders", 999, "id-2"));     // no such offset
+
+  service->stop();  // the recall is in the timer topic: a restart does not deliver it either
+  service.reset();
+  open_service();
+  advance_to(t0 + 5000);
+  EXPECT_EQ(delivered(), std::vector<std::string>{"kept"});
+  EXPECT_TRUE(refused("orders", second, "id-2"));  // delivered: too late to recall
+}
+
+TEST_F(timer_service_test, a_recall_before_the_first_run_still_stops_the_delivery) {
+  const uint64_t offset = park_with_id("recalled", "id-1", t0 + 1000);
+  ASSERT_TRUE(recall("orders", offset, "id-1"));
+  advance_to(t0 + 1000);
+  advance_to(t0 + 2000);  // the tombstone loaded too
+  EXPECT_TRUE(delivered().empty());
 }
 
 }  // namespace

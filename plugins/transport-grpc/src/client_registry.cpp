@@ -47,6 +47,17 @@ bool client_session::has_stream() const {
                      [](const std::weak_ptr<command_sink>& s) { return !s.expired(); });
 }
 
+void client_session::close_streams() {
+  std::vector<std::shared_ptr<command_sink>> open;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& s : sinks_) {
+      if (auto held = s.lock()) open.push_back(std::move(held));
+    }
+  }
+  for (const auto& sink : open) sink->close();
+}
+
 bool client_session::first_producer_group(const std::string& group) {
   std::lock_guard lock(mutex_);
   return producer_groups_.insert(group).second;
@@ -138,7 +149,10 @@ void client_registry::close_all() {
     closed_ = true;
     gone.swap(sessions_);
   }
-  for (const auto& [id, s] : gone) s->link().close();
+  for (const auto& [id, s] : gone) {
+    s->close_streams();
+    s->link().close();
+  }
 }
 
 size_t client_registry::size() const {

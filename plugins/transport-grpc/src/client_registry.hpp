@@ -23,6 +23,8 @@ class command_sink {
  public:
   virtual ~command_sink() = default;
   virtual void write(const v2::TelemetryCommand& command) = 0;
+  // End the stream (the broker stops): what is queued is written first.
+  virtual void close() = 0;
 };
 
 class client_session {
@@ -44,6 +46,8 @@ class client_session {
   // Write to the most recently opened stream; false when none is open.
   bool send_command(const v2::TelemetryCommand& command);
   [[nodiscard]] bool has_stream() const;
+  // End every open stream (the broker stops).
+  void close_streams();
 
   // True the first time a producer group is named (then PRODUCER_REGISTER it).
   bool first_producer_group(const std::string& group);

@@ -173,7 +173,10 @@ std::variant<outgoing_message, refusal> to_outgoing(const v2::Message& in,
     if (at - now > max_delivery_ahead_ms) {
       return refuse(v2::ILLEGAL_DELIVERY_TIME, "the delivery time is more than a day ahead");
     }
-    if (at > now) out.properties.emplace_back(props::deliver_at_ms, std::to_string(at));
+    if (at > now) {
+      out.properties.emplace_back(props::deliver_at_ms, std::to_string(at));
+      out.parked = true;
+    }
     out.properties.emplace_back(start_deliver_time, std::to_string(at));
     if (out.type == v2::MESSAGE_TYPE_UNSPECIFIED) out.type = v2::DELAY;
   }

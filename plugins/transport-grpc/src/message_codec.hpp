@@ -35,6 +35,7 @@ struct outgoing_message {
   std::string message_group;  // FIFO: its messages go to one queue (queue_of_group)
   int32_t queue_id = wire::any_queue;
   v2::MessageType type = v2::NORMAL;
+  bool parked = false;  // delayed into the future: the broker parks it (and can recall it)
 
   // The native record; valid while this object lives and is not changed.
   [[nodiscard]] wire::message record(std::vector<wire::property>& storage) const;

@@ -125,11 +125,4 @@ unary* notify_client_termination(gateway& g, ctx_t* ctx, const v2::NotifyClientT
   return finished(ctx);
 }
 
-unary* recall_message(gateway&, ctx_t* ctx, const v2::RecallMessageRequest*,
-                      v2::RecallMessageResponse* resp) {
-  set_status(resp->mutable_status(), v2::NOT_IMPLEMENTED,
-             "recalling a delayed message is not supported by this broker yet");
-  return finished(ctx);
-}
-
 }  // namespace berth::transport_grpc

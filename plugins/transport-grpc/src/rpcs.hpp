@@ -1,5 +1,6 @@
 // The RPCs of apache.rocketmq.v2.MessagingService, one function each, grouped by file:
-// route_rpc.cpp (routes, assignments, heartbeats, termination), send_rpc.cpp, receive_rpc.cpp,
+// route_rpc.cpp (routes, assignments, heartbeats, termination), send_rpc.cpp (send, recall),
+// receive_rpc.cpp,
 // ack_rpc.cpp (ack, invisibility, dead letters), transaction_rpc.cpp, telemetry_rpc.cpp.
 // Each answers through the reactor it returns, from whichever thread the answer is ready on.
 #pragma once

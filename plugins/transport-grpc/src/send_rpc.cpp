@@ -52,8 +52,12 @@ void send_one(const std::shared_ptr<client_session>& session, send_call* call,
       set_ok(entry->mutable_status());
       entry->set_offset(static_cast<int64_t>(r->queue_offset));
       entry->set_transaction_id(message->type == v2::TRANSACTION
-                                    ? encode_transaction({r->queue_offset, std::string(r->message_id)})
+                                    ? encode_offset_token({r->queue_offset, std::string(r->message_id)})
                                     : message->client_message_id);
+      // A parked delayed message can be recalled until it is due (RecallMessage).
+      if (message->parked) {
+        entry->set_recall_handle(encode_offset_token({r->queue_offset, message->client_message_id}));
+      }
     } else {
       set_status(entry->mutable_status(), v2::INTERNAL_SERVER_ERROR, r.error().message);
     }
@@ -116,6 +120,33 @@ unary* send_message(gateway& g, ctx_t* ctx, const v2::SendMessageRequest* req,
       send_fifo(g, session, call, entry, message);
     }
   }
+  return reactor;
+}
+
+unary* recall_message(gateway& g, ctx_t* ctx, const v2::RecallMessageRequest* req,
+                      v2::RecallMessageResponse* resp) {
+  auto session = session_of(g, ctx, resp->mutable_status());
+  if (!session) return finished(ctx);
+  const auto token = decode_offset_token(req->recall_handle());
+  if (!token) {
+    set_status(resp->mutable_status(), v2::BAD_REQUEST,
+               "recall handle '" + req->recall_handle().substr(0, 64) +
+                   "' is not one this broker gave");
+    return finished(ctx);
+  }
+  unary* reactor = ctx->DefaultReactor();
+  const std::string id = token->id;
+  session->link().call(wire::code::recall,
+                       wire::recall_request{req->topic().name(), token->offset, token->id},
+                       [reactor, resp, id](const kernel_reply& reply) {
+                         if (reply.ok()) {
+                           set_ok(resp->mutable_status());
+                           resp->set_message_id(id);
+                         } else {
+                           set_status(resp->mutable_status(), code_of(reply.status), reply.error);
+                         }
+                         reactor->Finish(grpc::Status::OK);
+                       });
   return reactor;
 }
 

@@ -106,6 +106,10 @@ class telemetry_reactor final
       std::lock_guard lock(mutex_);
       if (reactor_ != nullptr) reactor_->write(c);
     }
+    void close() override {
+      std::lock_guard lock(mutex_);
+      if (reactor_ != nullptr) reactor_->finish_after_writes();
+    }
     void reactor_gone() {
       std::lock_guard lock(mutex_);
       reactor_ = nullptr;

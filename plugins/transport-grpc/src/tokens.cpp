@@ -54,17 +54,17 @@ std::string ack_topic(const receipt_token& token, std::string_view topic, std::s
   return "%RETRY%" + std::string(group);
 }
 
-std::string encode_transaction(const transaction_token& token) {
-  return std::to_string(token.half_offset) + ":" + token.native;
+std::string encode_offset_token(const offset_token& token) {
+  return std::to_string(token.offset) + ":" + token.id;
 }
 
-std::optional<transaction_token> decode_transaction(std::string_view text) {
+std::optional<offset_token> decode_offset_token(std::string_view text) {
   const auto colon = text.find(':');
   if (colon == std::string_view::npos || colon == 0 || colon + 1 == text.size()) return std::nullopt;
-  transaction_token token;
-  const auto [end, err] = std::from_chars(text.data(), text.data() + colon, token.half_offset);
+  offset_token token;
+  const auto [end, err] = std::from_chars(text.data(), text.data() + colon, token.offset);
   if (err != std::errc{} || end != text.data() + colon) return std::nullopt;
-  token.native = std::string(text.substr(colon + 1));
+  token.id = std::string(text.substr(colon + 1));
   return token;
 }
 

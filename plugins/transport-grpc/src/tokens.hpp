@@ -27,13 +27,15 @@ std::optional<receipt_token> decode_receipt(std::string_view text);
 // The topic a receipt is acknowledged on.
 std::string ack_topic(const receipt_token& token, std::string_view topic, std::string_view group);
 
-// A transaction id: the half message's queue offset and the kernel's transaction id.
-struct transaction_token {
-  uint64_t half_offset = 0;
-  std::string native;
+// An offset and an id, as "<offset>:<id>": a transaction id (the half message's queue offset
+// and the kernel's transaction id) and a recall handle (the timer-queue offset of a parked
+// delayed message and its producer's message id).
+struct offset_token {
+  uint64_t offset = 0;
+  std::string id;
 };
 
-std::string encode_transaction(const transaction_token& token);
-std::optional<transaction_token> decode_transaction(std::string_view text);
+std::string encode_offset_token(const offset_token& token);
+std::optional<offset_token> decode_offset_token(std::string_view text);
 
 }  // namespace berth::transport_grpc

@@ -20,7 +20,7 @@ unary* end_transaction(gateway& g, ctx_t* ctx, const v2::EndTransactionRequest* 
                        v2::EndTransactionResponse* resp) {
   auto session = session_of(g, ctx, resp->mutable_status());
   if (!session) return finished(ctx);
-  const auto token = decode_transaction(req->transaction_id());
+  const auto token = decode_offset_token(req->transaction_id());
   if (!token) {
     set_status(resp->mutable_status(), v2::INVALID_TRANSACTION_ID,
                "transaction id '" + req->transaction_id().substr(0, 64) +
@@ -33,8 +33,8 @@ unary* end_transaction(gateway& g, ctx_t* ctx, const v2::EndTransactionRequest* 
   unary* reactor = ctx->DefaultReactor();
   wire::end_transaction_request end;
   end.producer_group = req->topic().name();
-  end.transaction_id = token->native;
-  end.half_offset = token->half_offset;
+  end.transaction_id = token->id;
+  end.half_offset = token->offset;
   end.resolution = resolution;
   end.from_check = req->source() == v2::SOURCE_SERVER_CHECK;
   session->link().call(wire::code::end_transaction, end, [reactor, resp](const kernel_reply& reply) {
@@ -64,7 +64,7 @@ void on_check_transaction(const std::shared_ptr<client_session>& session,
     }
   }
   recover->set_transaction_id(
-      encode_transaction({check->half_offset, std::string(check->transaction_id)}));
+      encode_offset_token({check->half_offset, std::string(check->transaction_id)}));
   // No stream open: the kernel asks again at its next check.
   (void)session->send_command(command);
 }

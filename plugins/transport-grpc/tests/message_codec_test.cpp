@@ -74,6 +74,8 @@ TEST(to_outgoing, fifo_delay_and_transaction_marks) {
   delayed.mutable_system_properties()->set_message_type(v2::DELAY);
   auto d = std::get<outgoing_message>(to_outgoing(delayed, limits));
   EXPECT_EQ(property(d, wire::properties::deliver_at_ms), std::to_string(at * 1000));
+  EXPECT_TRUE(d.parked);
+  EXPECT_FALSE(f.parked);
 
   v2::Message tx = sample();
   tx.mutable_system_properties()->set_message_type(v2::TRANSACTION);

@@ -35,19 +35,19 @@ TEST(receipt_token, a_retried_message_is_acknowledged_on_the_group_retry_topic) 
   EXPECT_EQ(ack_topic({"h", 0, 0, true}, "orders", "g"), "%RETRY%g");
 }
 
-TEST(transaction_token, round_trips) {
-  const std::string text = encode_transaction({42, "C39E090C5D6CD67B0000000000000000"});
+TEST(offset_token, round_trips) {
+  const std::string text = encode_offset_token({42, "C39E090C5D6CD67B0000000000000000"});
   EXPECT_EQ(text, "42:C39E090C5D6CD67B0000000000000000");
-  const auto back = decode_transaction(text);
+  const auto back = decode_offset_token(text);
   ASSERT_TRUE(back.has_value());
-  EXPECT_EQ(back->half_offset, 42u);
-  EXPECT_EQ(back->native, "C39E090C5D6CD67B0000000000000000");
+  EXPECT_EQ(back->offset, 42u);
+  EXPECT_EQ(back->id, "C39E090C5D6CD67B0000000000000000");
 }
 
-TEST(transaction_token, refuses_malformed_ids) {
+TEST(offset_token, refuses_malformed_tokens) {
   for (const char* bad : {"", ":", "12:", ":abc", "x1:abc", "1x:abc", "abc",
                           "99999999999999999999999:abc"}) {
-    EXPECT_FALSE(decode_transaction(bad)) << bad;
+    EXPECT_FALSE(decode_offset_token(bad)) << bad;
   }
 }
 

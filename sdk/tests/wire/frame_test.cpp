@@ -184,6 +184,7 @@ TEST(WireFrame, NamesAreTheSpecNames) {
       {17, "END_TRANSACTION"}, {18, "PRODUCER_REGISTER"},
       {103, "CHECK_TRANSACTION"}, {16, "SEND_BACK"},
       {33, "LOCK_QUEUES"},    {34, "UNLOCK_QUEUES"},
+      {63, "RECALL"},
   };
   ASSERT_EQ(codes.size(), wire::all_codes.size());
   for (size_t i = 0; i < codes.size(); ++i) {

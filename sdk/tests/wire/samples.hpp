@@ -226,6 +226,10 @@ inline change_invisible_response sample() {
   return {"handle-2", 1700000060000};
 }
 template <>
+inline recall_request sample() {
+  return {"orders", 42, "0102FC0000000121F30B283B1100000000"};
+}
+template <>
 inline send_back_request sample() {
   return {"g1", "%RETRY%g1", 0, 42, send_back_to_dead_letters, 3};
 }

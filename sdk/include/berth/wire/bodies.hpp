@@ -492,6 +492,27 @@ struct message_at_request {
 };
 using message_at_response = stored_message;
 
+// RECALL: a delayed message that is still parked will not be delivered. Named by the timer
+// queue offset its SEND answer gave (queue_offset) and checked against its topic and id (the
+// SEND answer's message_id, or the producer's UNIQ_KEY); the response has no body.
+struct recall_request {
+  std::string_view topic;
+  uint64_t timer_offset = 0;
+  std::string_view message_id;
+
+  void encode(writer& w) const {
+    w.str(topic);
+    w.u64(timer_offset);
+    w.str(message_id);
+  }
+  void read(reader& r) {
+    topic = r.str("topic");
+    timer_offset = r.u64("timer_offset");
+    message_id = r.str("message_id");
+  }
+  bool operator==(const recall_request&) const = default;
+};
+
 // ---- pushes --------------------------------------------------------------------------------
 
 // The client fetches its assignment for the group and topic again.

@@ -42,6 +42,7 @@ bool visit_request_type(wire::code c, F&& f) {
     case code::pop: f(std::type_identity<pop_request>{}); return true;
     case code::ack: f(std::type_identity<ack_request>{}); return true;
     case code::change_invisible: f(std::type_identity<change_invisible_request>{}); return true;
+    case code::recall: f(std::type_identity<recall_request>{}); return true;
     case code::send_back: f(std::type_identity<send_back_request>{}); return true;
     case code::lock_queues:
     case code::unlock_queues: f(std::type_identity<queue_lock_request>{}); return true;
@@ -83,6 +84,7 @@ bool visit_response_type(wire::code c, F&& f) {
     case code::topic_delete:
     case code::end_transaction:
     case code::unlock_queues:
+    case code::recall:
     case code::producer_register: f(std::type_identity<empty_body>{}); return true;
     case code::group_changed:
     case code::reply:

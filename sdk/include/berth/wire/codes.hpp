@@ -43,6 +43,7 @@ enum class code : uint16_t {
   pop = 60,
   ack = 61,
   change_invisible = 62,
+  recall = 63,
   // pushes
   group_changed = 100,
   reply = 101,
@@ -96,6 +97,7 @@ inline constexpr std::array all_codes{
     code::ack,            code::change_invisible, code::group_changed,  code::reply,
     code::offsets_reset,  code::end_transaction, code::producer_register,
     code::check_transaction, code::send_back, code::lock_queues, code::unlock_queues,
+    code::recall,
 };
 
 inline constexpr std::array all_statuses{
@@ -165,6 +167,7 @@ inline constexpr std::array all_statuses{
     case code::pop: return "POP";
     case code::ack: return "ACK";
     case code::change_invisible: return "CHANGE_INVISIBLE";
+    case code::recall: return "RECALL";
     case code::group_changed: return "GROUP_CHANGED";
     case code::reply: return "REPLY";
     case code::offsets_reset: return "OFFSETS_RESET";
