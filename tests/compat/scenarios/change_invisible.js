@@ -7,10 +7,10 @@
 // Environment: BERTH_GRPC_ENDPOINT, BERTH_TOPIC, BERTH_GROUP (default compat-change-invisible).
 
 const assert = require('node:assert');
-const { Producer, SimpleConsumer } = require('rocketmq-client-nodejs');
 const { Code } = require('rocketmq-client-nodejs/proto/apache/rocketmq/v2/definition_pb');
-const { AWAIT_DURATION_MS, REQUEST_TIMEOUT_MS, envVar, expectRefusal, receiveUntil,
-  runScenario } = require('./lib');
+const {
+  envVar, expectRefusal, receiveUntil, runScenario, startConsumerAndProducer,
+} = require('./lib');
 
 // The first receive hides the message for longer than the test takes; the change brings it
 // back after this (the client accepts any duration; RocketMQ allows 0 to 12 h here).
@@ -22,14 +22,8 @@ runScenario('change_invisible', { timeoutMs: 60000 }, async scenario => {
   const topic = envVar('BERTH_TOPIC');
   const consumerGroup = envVar('BERTH_GROUP', 'compat-change-invisible');
 
-  scenario.step('starting the clients');
-  const consumer = scenario.track(new SimpleConsumer({
-    endpoints, consumerGroup, subscriptions: new Map([[ topic, '*' ]]),
-    awaitDuration: AWAIT_DURATION_MS, requestTimeout: REQUEST_TIMEOUT_MS,
-  }));
-  await consumer.startup();
-  const producer = scenario.track(new Producer({ endpoints, topic, requestTimeout: REQUEST_TIMEOUT_MS }));
-  await producer.startup();
+  const { consumer, producer } = await startConsumerAndProducer(scenario,
+    { endpoints, topic, consumerGroup });
 
   scenario.step('sending');
   const receipt = await producer.send({ topic, body: Buffer.from('make me visible again'), tag: 'inv' });

@@ -6,8 +6,7 @@
 // Environment: BERTH_GRPC_ENDPOINT, BERTH_TOPIC, BERTH_GROUP (default compat-delay).
 
 const assert = require('node:assert');
-const { Producer, SimpleConsumer } = require('rocketmq-client-nodejs');
-const { AWAIT_DURATION_MS, REQUEST_TIMEOUT_MS, envVar, runScenario } = require('./lib');
+const { envVar, runScenario, startConsumerAndProducer } = require('./lib');
 
 const DELAY_MS = 3000;
 const EARLIEST_MS = 2500;
@@ -18,14 +17,8 @@ runScenario('delay', { timeoutMs: 45000 }, async scenario => {
   const topic = envVar('BERTH_TOPIC');
   const consumerGroup = envVar('BERTH_GROUP', 'compat-delay');
 
-  scenario.step('starting the clients');
-  const consumer = scenario.track(new SimpleConsumer({
-    endpoints, consumerGroup, subscriptions: new Map([[ topic, '*' ]]),
-    awaitDuration: AWAIT_DURATION_MS, requestTimeout: REQUEST_TIMEOUT_MS,
-  }));
-  await consumer.startup();
-  const producer = scenario.track(new Producer({ endpoints, topic, requestTimeout: REQUEST_TIMEOUT_MS }));
-  await producer.startup();
+  const { consumer, producer } = await startConsumerAndProducer(scenario,
+    { endpoints, topic, consumerGroup });
 
   scenario.step('sending the delayed message');
   const sentAt = Date.now();

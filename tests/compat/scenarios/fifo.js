@@ -5,8 +5,7 @@
 // Environment: BERTH_GRPC_ENDPOINT, BERTH_FIFO_TOPIC, BERTH_FIFO_GROUP (default compat-fifo).
 
 const assert = require('node:assert');
-const { Producer, SimpleConsumer } = require('rocketmq-client-nodejs');
-const { AWAIT_DURATION_MS, REQUEST_TIMEOUT_MS, envVar, receiveUntil, runScenario } = require('./lib');
+const { envVar, receiveUntil, runScenario, startConsumerAndProducer } = require('./lib');
 
 const GROUPS = 3;
 const PER_GROUP = 10;
@@ -18,14 +17,8 @@ runScenario('fifo', { timeoutMs: 60000 }, async scenario => {
   const topic = envVar('BERTH_FIFO_TOPIC');
   const consumerGroup = envVar('BERTH_FIFO_GROUP', 'compat-fifo');
 
-  scenario.step('starting the clients');
-  const consumer = scenario.track(new SimpleConsumer({
-    endpoints, consumerGroup, subscriptions: new Map([[ topic, '*' ]]),
-    awaitDuration: AWAIT_DURATION_MS, requestTimeout: REQUEST_TIMEOUT_MS,
-  }));
-  await consumer.startup();
-  const producer = scenario.track(new Producer({ endpoints, topic, requestTimeout: REQUEST_TIMEOUT_MS }));
-  await producer.startup();
+  const { consumer, producer } = await startConsumerAndProducer(scenario,
+    { endpoints, topic, consumerGroup });
 
   // Interleaved: g0#0 g1#0 g2#0 g0#1 ..., each send awaited, so the send order per group is
   // the order of seq.

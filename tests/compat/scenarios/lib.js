@@ -168,6 +168,22 @@ function runScenario(name, { timeoutMs }, body) {
   })();
 }
 
+// Start a SimpleConsumer of `consumerGroup` subscribed to all of `topic` and a Producer for it,
+// both tracked for shutdown, with the scenarios' short timeouts.
+async function startConsumerAndProducer(scenario, { endpoints, topic, consumerGroup }) {
+  // Required here, not at the top: lib.js is also loaded where the client is not needed.
+  const { Producer, SimpleConsumer } = require('rocketmq-client-nodejs');
+  scenario.step('starting the clients');
+  const consumer = scenario.track(new SimpleConsumer({
+    endpoints, consumerGroup, subscriptions: new Map([[ topic, '*' ]]),
+    awaitDuration: AWAIT_DURATION_MS, requestTimeout: REQUEST_TIMEOUT_MS,
+  }));
+  await consumer.startup();
+  const producer = scenario.track(new Producer({ endpoints, topic, requestTimeout: REQUEST_TIMEOUT_MS }));
+  await producer.startup();
+  return { consumer, producer };
+}
+
 // One JSON line on stdout.
 function printResult(result) {
   process.stdout.write(`${JSON.stringify(result)}\n`);
@@ -183,4 +199,5 @@ module.exports = {
   refusalOf,
   runScenario,
   sleep,
+  startConsumerAndProducer,
 };

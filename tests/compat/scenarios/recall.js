@@ -5,8 +5,7 @@
 // Environment: BERTH_GRPC_ENDPOINT, BERTH_TOPIC, BERTH_GROUP (default compat-recall).
 
 const assert = require('node:assert');
-const { Producer, SimpleConsumer } = require('rocketmq-client-nodejs');
-const { AWAIT_DURATION_MS, REQUEST_TIMEOUT_MS, envVar, receiveUntil, runScenario } = require('./lib');
+const { envVar, receiveUntil, runScenario, startConsumerAndProducer } = require('./lib');
 
 const DELAY_MS = 10000;
 // Watch this long after the send: past the due time, with room for timer precision.
@@ -17,14 +16,8 @@ runScenario('recall', { timeoutMs: 45000 }, async scenario => {
   const topic = envVar('BERTH_TOPIC');
   const consumerGroup = envVar('BERTH_GROUP', 'compat-recall');
 
-  scenario.step('starting the clients');
-  const consumer = scenario.track(new SimpleConsumer({
-    endpoints, consumerGroup, subscriptions: new Map([[ topic, '*' ]]),
-    awaitDuration: AWAIT_DURATION_MS, requestTimeout: REQUEST_TIMEOUT_MS,
-  }));
-  await consumer.startup();
-  const producer = scenario.track(new Producer({ endpoints, topic, requestTimeout: REQUEST_TIMEOUT_MS }));
-  await producer.startup();
+  const { consumer, producer } = await startConsumerAndProducer(scenario,
+    { endpoints, topic, consumerGroup });
 
   scenario.step('sending two delayed messages');
   const sentAt = Date.now();
