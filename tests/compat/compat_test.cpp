@@ -151,6 +151,24 @@ TEST_F(compat, fifo) {
   run_scenario("fifo", {{"BERTH_FIFO_TOPIC", "ordered"}, {"BERTH_FIFO_GROUP", "ordered-readers"}});
 }
 
+// A FIFO push consumer gives up on a message after max_delivery_attempts and forwards it to
+// the dead-letter queue; it is then in %DLQ%<group> and the group goes on.
+TEST_F(compat, dead_letter) {
+  start("", R"(fifo_groups = ["strict-readers"]
+max_delivery_attempts = 2
+long_polling_timeout = "3s")");
+  create_topic("strict");
+  run_scenario("dead_letter",
+               {{"BERTH_FIFO_TOPIC", "strict"}, {"BERTH_FIFO_GROUP", "strict-readers"}});
+  if (HasFailure()) return;
+  const run_result letters = run({BERTHCTL_PATH, "--server", tcp_, "--output", "json", "dlq",
+                                  "list", "strict-readers"},
+                                 dir_.path());
+  ASSERT_EQ(letters.exit_code, 0) << letters.err;
+  EXPECT_NE(letters.out.find("poison"), std::string::npos) << letters.out;
+  EXPECT_EQ(letters.out.find("after"), std::string::npos) << letters.out;
+}
+
 TEST_F(compat, delay) {
   start();
   create_topic("delayed");
