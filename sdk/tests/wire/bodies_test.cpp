@@ -102,7 +102,7 @@ TEST(WireBodies, EveryBodyRoundTripsInAFrame) {
       ++checked;
     });
   }
-  EXPECT_EQ(checked, 27u + 27u + 31u + 31u + 4u);  // requests, ok, error, version, pushes
+  EXPECT_EQ(checked, 28u + 28u + 32u + 32u + 4u);  // requests, ok, error, version, pushes
 }
 
 // Where a body may end early by design: before each of its optional trailing fields (added by
