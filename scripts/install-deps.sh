@@ -10,6 +10,9 @@ packages=(
   liblua5.4-dev  # plugins/filter-lua
   libssl-dev openssl  # plugins/transport-tls, the client's TLS; tests make certificates and run s_client
   jq  # bench/*/run.sh read berth-bench's JSON
+  chromium  # tests/dashboard: a real headless browser loads the admin dashboard (playwright-core drives it; it downloads no browser)
+  libsystemd-dev  # berthd tells systemd it is ready, reloading, stopping (sd_notify)
+  dpkg-dev  # cpack -G DEB computes the package's dependencies with dpkg-shlibdeps
   libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc  # plugins/transport-grpc
 )
 

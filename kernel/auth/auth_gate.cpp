@@ -3,6 +3,8 @@
 #include "auth/access.hpp"
 #include "log/logger.hpp"
 
+#include <berth/crypto/hmac_sha256.hpp>
+
 #include <berth/wire/signing.hpp>
 
 #include <fmt/format.h>
@@ -136,9 +138,15 @@ const berth_identity* auth_gate::authenticate_request(const protocol::connection
 berth_status auth_gate::authenticate(const protocol::connection_ptr& from,
                                      berth_credentials credentials, berth_identity** who,
                                      std::string& reason_text) const {
+  return authenticate(from->peer(), from->tls_subject(), credentials, who, reason_text);
+}
+
+berth_status auth_gate::authenticate(std::string_view peer, std::string_view tls_subject,
+                                     berth_credentials credentials, berth_identity** who,
+                                     std::string& reason_text) const {
   credentials.struct_size = sizeof credentials;
-  credentials.tls_subject = abi(from->tls_subject());
-  credentials.peer_address = abi(from->peer());
+  credentials.tls_subject = abi(tls_subject);
+  credentials.peer_address = abi(peer);
   std::array<char, 512> message{};
   berth_errbuf err{message.data(), message.size()};
   const berth_status status = ops_->authenticate(auth_->handle(), &credentials, who, &err);
@@ -196,6 +204,58 @@ berth_status auth_gate::authenticate_connection(const protocol::connection_ptr& 
   conn->set_principal(name.len == 0 ? std::string_view("?") : std::string_view(name.ptr, name.len));
   conn->set_transport_identity(std::move(identity));
   return BERTH_OK;
+}
+
+void auth_gate::count_refusal(reason why) const { metrics_.add(refusals_[why], 1); }
+
+auth_gate::admin_verdict auth_gate::admit_admin(std::string_view peer, std::string_view access_key,
+                                                std::string_view secret_key, std::string_view what,
+                                                uint32_t action) const {
+  using outcome = admin_verdict::outcome;
+  if (auth_ == nullptr) return {outcome::allowed, {}, {}};
+  if (access_key.empty()) {
+    count_refusal(unsigned_request);
+    return {outcome::unauthenticated, {},
+            "this broker requires an account: HTTP Basic authentication with an access key and "
+            "its secret key"};
+  }
+  // Signed now, for this request only: the content names the admin listener and the time, so
+  // the signature is worth nothing elsewhere (and it never leaves the process anyway).
+  const int64_t signed_at = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                std::chrono::system_clock::now().time_since_epoch())
+                                .count();
+  const std::string content = fmt::format("berth-admin-http\n{}\n{}", what, signed_at);
+  const std::span<const uint8_t> content_bytes(reinterpret_cast<const uint8_t*>(content.data()),
+                                               content.size());
+  const crypto::mac signature = crypto::hmac_sha256(secret_key).sign({content_bytes});
+  berth_credentials credentials{};
+  credentials.access_key = abi(access_key);
+  credentials.signature = abi(std::span<const uint8_t>(signature));
+  credentials.signed_content = abi(content_bytes);
+  credentials.timestamp_ms = signed_at;
+  credentials.scheme = BERTH_SCHEME_BERTH;
+  std::string reason_text;
+  berth_identity* raw = nullptr;
+  const berth_status status = authenticate(peer, {}, credentials, &raw, reason_text);
+  if (status != BERTH_OK) {
+    count_refusal(status == BERTH_E_BAD_SIGNATURE ? bad_signature : unknown_key);
+    // The signature was made here from the given secret: a mismatch means a wrong secret.
+    if (status == BERTH_E_BAD_SIGNATURE) {
+      reason_text = fmt::format("wrong secret key for access key '{}'", access_key);
+    }
+    return {outcome::unauthenticated, {}, reason_text};
+  }
+  const identity_hold who(ops_, raw);
+  std::array<char, 512> message{};
+  berth_errbuf err{message.data(), message.size()};
+  if (ops_->authorize(auth_->handle(), raw, BERTH_RESOURCE_CLUSTER, abi(what), action, &err) !=
+      BERTH_OK) {
+    count_refusal(forbidden);
+    return {outcome::forbidden, who.name(),
+            fmt::format("'{}' may not {} cluster '{}': {}", who.name(), action_name(action), what,
+                        text_of(message, "denied"))};
+  }
+  return {outcome::allowed, who.name(), {}};
 }
 
 bool auth_gate::authorize_request(const protocol::connection_ptr& from,

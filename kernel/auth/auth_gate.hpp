@@ -40,6 +40,20 @@ class auth_gate {
                                        const berth_credentials& credentials,
                                        std::string& reason_text) const;
 
+  // The admin listener's callers (HTTP Basic: an access key and its secret key). The kernel
+  // signs on the caller's behalf with the secret it was given, so the plugin checks it as it
+  // checks any signed request, secrets never cross the ABI, and every auth plugin works
+  // unchanged; then the plugin is asked whether the account may `action` the cluster resource
+  // `what` (an admin account's right with auth-acl). Refusals are counted like the data path's.
+  struct admin_verdict {
+    enum class outcome : uint8_t { allowed, unauthenticated, forbidden } result;
+    std::string principal;  // who, when authenticated
+    std::string message;    // why not, never quoting a secret
+  };
+  [[nodiscard]] admin_verdict admit_admin(std::string_view peer, std::string_view access_key,
+                                          std::string_view secret_key, std::string_view what,
+                                          uint32_t action) const;
+
  private:
   enum reason : uint32_t { unsigned_request, bad_signature, expired, replayed, unknown_key,
                            forbidden, malformed, reason_count };
@@ -75,6 +89,10 @@ class auth_gate {
   // The plugin's authenticate, with the connection's peer and TLS subject filled in.
   berth_status authenticate(const protocol::connection_ptr& from, berth_credentials credentials,
                             berth_identity** who, std::string& reason_text) const;
+  berth_status authenticate(std::string_view peer, std::string_view tls_subject,
+                            berth_credentials credentials, berth_identity** who,
+                            std::string& reason_text) const;
+  void count_refusal(reason why) const;
   void refuse_authentication(berth_status status, const std::string& reason_text,
                              const protocol::connection_ptr& from,
                              const protocol::responder& answer) const;

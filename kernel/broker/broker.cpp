@@ -38,6 +38,7 @@ std::uint64_t monotonic_ns() {
 
 broker::broker(composition plan)
     : plan_(std::move(plan)),
+      admin_(plan_.config.admin, auth_configured(), metrics_),
       // Deferred work is light (timers, housekeeping): one thread per core, at most two.
       scheduler_(std::clamp(std::thread::hardware_concurrency(), 1u, 2u)),
       connections_(routes_, metrics_),
@@ -62,6 +63,11 @@ result<void> broker::start() {
   auto locked = data_dir_lock::acquire(plan_.config.broker.data_dir);
   if (!locked) return boost::outcome_v2::failure(locked.error());
   lock_.emplace(std::move(locked).value());
+  // Before the store opens, so that /readyz can say "starting" through a long recovery.
+  if (auto listening = admin_.start(); !listening) {
+    stop();
+    return listening;
+  }
 
   // In order; the first failure tears down what the earlier steps made.
   for (auto step : {&broker::load_topics, &broker::load_offsets, &broker::create_instances,
@@ -72,6 +78,7 @@ result<void> broker::start() {
     }
   }
   running_ = true;
+  admin_.serve(admin_parts(), gate_.get());
   logger()->info("berthd '{}' started: data_dir={}, {} plugin instance(s), {} transport(s)",
                  plan_.config.broker.name, plan_.config.broker.data_dir.string(),
                  instances_.size(), started_transports_.size());
@@ -179,7 +186,7 @@ result<void> broker::serve_requests() {
     transactions_->add_handlers(routes_);
     produce::add_produce_handlers(routes_, *topics_, *store_,
                                   {protocol::default_max_message_size, transactions_.get(),
-                                   &traces_},
+                                   &traces_, &traffic_},
                                   timer_.get());
     produce::add_recall_handler(routes_, *timer_);
     // A consumer's failed messages: retried through the timer, then dead letters.
@@ -188,11 +195,13 @@ result<void> broker::serve_requests() {
     query::add_query_handlers(routes_, *topics_, *store_);
     pulls_ = std::make_unique<delivery::pull_service>(*topics_, *store_, *offsets_, filters_,
                                                       scheduler_,
-                                                      delivery::pull_settings{.traces = &traces_});
+                                                      delivery::pull_settings{
+                                                          .traces = &traces_, .traffic = &traffic_});
     pulls_->add_handlers(routes_);
     pop::pop_settings popping;
     popping.default_max_attempts = plan_.config.broker.max_reconsume + 1;  // the first + retries
     popping.traces = &traces_;
+    popping.traffic = &traffic_;
     auto pops = pop::pop_service::open(plan_.config.broker.data_dir, *topics_, *store_,
                                        *offsets_, filters_, scheduler_, popping);
     if (!pops) return boost::outcome_v2::failure(pops.error());
@@ -241,6 +250,8 @@ result<void> broker::create_instances() {
       instances_.push_back({std::move(made).value(), p.table.on_start_error});
     } else if (!may_skip || !tolerate_start_failure(p.table.on_start_error, made.error().message)) {
       return boost::outcome_v2::failure(made.error());
+    } else if (p.library->kind() == config::plugin_kind::transport) {
+      transport_states_.push_back({p.table.id, p.table.plugin, {}, made.error().message});
     }
   }
   return success();
@@ -264,7 +275,10 @@ result<void> broker::start_transports() {
       const std::string text = fmt::format("transport '{}' ({}) failed to start: {}", instance->id(),
                                            instance->plugin().path().string(),
                                            message[0] != '\0' ? message.data() : "no reason given");
-      if (tolerate_start_failure(on_start_error, text)) continue;
+      if (tolerate_start_failure(on_start_error, text)) {
+        record_transport(instance, {}, text);
+        continue;
+      }
       return failure(status, text);
     }
     started_transports_.push_back(instance);
@@ -273,8 +287,32 @@ result<void> broker::start_transports() {
       endpoints_.emplace_back(instance->id(), endpoint.data());
       logger()->info("transport '{}' listening on {}", instance->id(), endpoint.data());
     }
+    record_transport(instance, endpoint.data(), {});
   }
   return success();
+}
+
+void broker::record_transport(const plugin_host::instance_ptr& instance, std::string endpoint,
+                              std::string problem) {
+  transport_states_.push_back(
+      {instance->id(), instance->plugin().name(), std::move(endpoint), std::move(problem)});
+}
+
+admin::broker_parts broker::admin_parts() const {
+  admin::broker_parts parts;
+  parts.config = &plan_.config;
+  parts.topics = topics_.get();
+  parts.store = store_.get();
+  parts.groups = groups_.get();
+  parts.connections = &connections_;
+  for (const running_plugin& p : instances_) {
+    const plugin_host::library& lib = p.instance->plugin();
+    parts.plugins.push_back({p.instance->id(), std::string(config::to_string(lib.kind())),
+                             lib.name(), lib.version(), lib.abi_version(), lib.path().string()});
+  }
+  parts.transports = transport_states_;
+  parts.started_at = started_at_;
+  return parts;
 }
 
 void broker::stop_transports() {
@@ -307,26 +345,10 @@ void broker::sync_store() {
   }
 }
 
-unsigned broker::reload() {
-  unsigned failed = 0;
-  unsigned reloaded = 0;
-  for (const auto& [instance, on_start_error] : instances_) {
-    if (!instance->can_reload()) continue;
-    if (auto done = instance->reload(); !done) {
-      logger()->error("{}", done.error().message);
-      ++failed;
-    } else {
-      logger()->info("{} '{}' reloaded", config::to_string(instance->kind()), instance->id());
-      ++reloaded;
-    }
-  }
-  logger()->info("reload: {} instance(s) reloaded, {} failed", reloaded, failed);
-  return failed;
-}
-
 void broker::stop() {
   const bool was_running = running_;
   running_ = false;
+  admin_.withdraw();  // /readyz says "stopping"; no API request reads what is torn down next
   connections_.stop_accepting();
   if (pulls_) pulls_->stop();  // parked pulls are told, while their connections are open
   if (pops_) pops_->stop();    // parked pops too; the pop state is saved
@@ -350,6 +372,7 @@ void broker::stop() {
     instances_.pop_back();
   }
   scheduler_.shutdown();
+  admin_.stop();
   lock_.reset();
   if (was_running) logger()->info("berthd '{}' stopped", plan_.config.broker.name);
 }

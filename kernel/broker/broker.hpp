@@ -3,9 +3,11 @@
 // so nothing ever runs half-configured.
 #pragma once
 
+#include "admin/admin_service.hpp"
 #include "auth/auth_gate.hpp"
 #include "broker/composition.hpp"
 #include "broker/data_dir_lock.hpp"
+#include "broker/reload.hpp"
 #include "delivery/pull_service.hpp"
 #include "executor/scheduler.hpp"
 #include "filter/filter_registry.hpp"
@@ -44,9 +46,11 @@ class broker {
   // Graceful shutdown: transports stop accepting and drain, the store syncs, instances are
   // destroyed in reverse order. Idempotent.
   void stop();
-  // SIGHUP: every instance with a reload hook re-reads its files (certificates, accounts).
-  // One that fails keeps running on what it had; the count of failures is returned.
-  unsigned reload();
+  // SIGHUP, with `fresh` the config file read again (reload.cpp): applies [broker] log_level,
+  // has every instance with a reload hook re-read its files (certificates, accounts; one
+  // that fails keeps what it had), and logs one info line saying what was reloaded, a warn
+  // per failure, and a warn naming the changed settings that need a restart. Main thread.
+  reload_report reload(const config::broker_config& fresh);
 
   [[nodiscard]] metrics::registry& metrics() { return metrics_; }
   // "id=endpoint" of every started transport.
@@ -82,8 +86,17 @@ class broker {
   void housekeeping();
   void save_offsets();
 
+  // The admin listener's view: what each configured transport does, and the broker's parts.
+  void record_transport(const plugin_host::instance_ptr& instance, std::string endpoint,
+                        std::string problem);
+  [[nodiscard]] admin::broker_parts admin_parts() const;
+
   composition plan_;
   metrics::registry metrics_;
+  metrics::traffic traffic_{metrics_};
+  admin::admin_service admin_;  // started first, stopped last: /healthz answers throughout
+  std::chrono::system_clock::time_point started_at_ = std::chrono::system_clock::now();
+  std::vector<admin::transport_info> transport_states_;
   executor::scheduler scheduler_;
   // Requests from every transport's connections; the routes are set before any plugin exists.
   protocol::router routes_;

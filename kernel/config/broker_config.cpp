@@ -1,6 +1,7 @@
 #include "config/broker_config.hpp"
 
 #include "config/diagnostics.hpp"
+#include "config/listen_address.hpp"
 #include "config/schema.hpp"
 #include "config/validate.hpp"
 #include "config/value_rules.hpp"
@@ -33,8 +34,9 @@ constexpr std::array<role, 5> kRoles{{{"store", plugin_kind::store, false, "mmap
                                       {"transport", plugin_kind::transport, true, "tcp"}}};
 
 const std::vector<std::string>& table_names() {
-  static const std::vector<std::string> names{"broker",    "plugins", "transaction", "store",
-                                              "auth",      "transport", "filter", "tracer"};
+  static const std::vector<std::string> names{"broker", "plugins",   "transaction", "admin",
+                                              "store",  "auth",      "transport",   "filter",
+                                              "tracer"};
   return names;
 }
 
@@ -63,6 +65,11 @@ const schema& plugins_schema() {
 
 const schema& transaction_schema() {
   static const schema parsed = parse_schema(transaction_table_schema_json()).value();
+  return parsed;
+}
+
+const schema& admin_schema() {
+  static const schema parsed = parse_schema(admin_table_schema_json()).value();
   return parsed;
 }
 
@@ -124,7 +131,7 @@ class config_reader {
   void check_top_level() {
     for (const auto& [key, node] : document_) {
       const std::string name(key.str());
-      if (name == "broker" || name == "plugins" || name == "transaction") {
+      if (name == "broker" || name == "plugins" || name == "transaction" || name == "admin") {
         check_single_table(name, node);
       } else if (const role* r = find_role(name)) {
         r->repeated ? check_table_array(name, node) : check_single_table(name, node);
@@ -186,6 +193,32 @@ class config_reader {
     }
     if (const config_node* checks = tree.find("max_checks")) {
       out.max_checks = static_cast<std::uint32_t>(checks->integer);  // 1..1000 by the schema
+    }
+    return out;
+  }
+
+  admin_settings read_admin() {
+    const config_tree tree = read_kernel_table("admin", admin_schema());
+    admin_settings out;
+    if (const config_node* enabled = tree.find("enabled")) out.enabled = enabled->integer != 0;
+    out.listen = tree_text(tree, "listen");
+    // Checked here, so that --check-config catches it rather than the start.
+    if (out.enabled) {
+      if (auto address = parse_listen_address(out.listen); !address) {
+        const toml::node* node = document_.at_path("admin.listen").node();
+        errors_.push_back(make_error(file_, node != nullptr ? node->source().begin
+                                                            : toml::source_position{},
+                                     "admin.listen", address.error().message));
+      }
+    }
+    if (const config_node* size = tree.find("max_request_size")) {
+      out.max_request_size = static_cast<std::uint64_t>(size->integer);
+    }
+    if (const config_node* idle = tree.find("idle_timeout")) {
+      out.idle_timeout = std::chrono::nanoseconds(idle->integer);
+    }
+    if (const config_node* most = tree.find("max_connections")) {
+      out.max_connections = static_cast<std::uint32_t>(most->integer);  // 1..10000
     }
     return out;
   }
@@ -384,6 +417,7 @@ result<broker_config, config_errors> parse_broker_config(std::string_view text, 
   config.broker = reader.read_broker();
   config.plugins = reader.read_plugins(base_dir);
   config.transaction = reader.read_transaction();
+  config.admin = reader.read_admin();
   config.plugin_tables = reader.read_plugin_tables();
   if (!errors.empty()) {
     sort_by_position(errors);

@@ -8,6 +8,8 @@
 //                 max_reconsume
 //   [plugins]     search_path                                        (kernel)
 //   [transaction] check_interval, timeout, max_checks                (kernel)
+//   [admin]       enabled, listen, max_request_size, idle_timeout,   (kernel)
+//                 max_connections
 //   [store]       exactly one plugin table          (single role; required)
 //   [auth]        at most one plugin table          (single role)
 //   [[transport]] [[filter]] [[tracer]]  zero or more plugin tables (arrays of tables)
@@ -73,6 +75,15 @@ struct transaction_settings {
   std::uint32_t max_checks = 15;
 };
 
+// The admin HTTP listener (kernel/admin): metrics, health, the JSON API and the dashboard.
+struct admin_settings {
+  bool enabled = true;
+  std::string listen = "127.0.0.1:10980";
+  std::uint64_t max_request_size = 64 * 1024;  // headers and body together
+  std::chrono::nanoseconds idle_timeout = std::chrono::seconds(30);
+  std::uint32_t max_connections = 64;
+};
+
 struct plugin_settings {
   // Where libberth-<kind>-<name>.so is looked up, in order. Relative entries are resolved
   // against the directory of the config file. Empty: the caller's default.
@@ -85,6 +96,7 @@ struct broker_config {
   broker_settings broker;
   plugin_settings plugins;
   transaction_settings transaction;
+  admin_settings admin;
   std::vector<plugin_table> plugin_tables;  // in file order within each kind:
                                             // store, auth, filter, tracer, transport
 };
@@ -104,6 +116,7 @@ result<broker_config, config_errors> load_broker_config(const std::filesystem::p
 const std::string& broker_table_schema_json();
 const std::string& plugins_table_schema_json();
 const std::string& transaction_table_schema_json();
+const std::string& admin_table_schema_json();
 const std::string& reserved_plugin_keys_schema_json();
 
 }  // namespace berth::kernel::config

@@ -47,6 +47,22 @@ const std::string& transaction_table_schema_json() {
   return json;
 }
 
+const std::string& admin_table_schema_json() {
+  static const std::string json = R"json({"keys": {
+  "enabled": {"type": "bool", "default": true,
+              "help": "serve /metrics, /healthz, /readyz, the JSON API and the dashboard"},
+  "listen": {"type": "string", "default": "127.0.0.1:10980",
+             "help": "address:port of the admin HTTP listener (IPv6 in brackets; port 0 picks one)"},
+  "max_request_size": {"type": "size", "default": "64KiB", "min": "1KiB", "max": "16MiB",
+                       "help": "largest request (headers and body); a bigger one is answered 413"},
+  "idle_timeout": {"type": "duration", "default": "30s", "min": "1s",
+                   "help": "an admin connection idle this long is closed"},
+  "max_connections": {"type": "int", "default": 64, "min": 1, "max": 10000,
+                      "help": "admin connections beyond this are closed at once"}
+}})json";
+  return json;
+}
+
 const std::string& reserved_plugin_keys_schema_json() {
   static const std::string json = R"({"keys": {
   "plugin": {"type": "string", "required": true,

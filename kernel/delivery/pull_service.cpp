@@ -149,6 +149,7 @@ void pull_service::serve(const parked_ptr& p) {
         settings_.traces->message_events(BERTH_TRACE_DELIVER, chosen, p->group,
                                          *p->answer.connection(), clock::now() - p->received);
       }
+      if (settings_.traffic != nullptr) settings_.traffic->consumed(p->group, p->topic, chosen);
       return answer_with_messages(p->answer, std::move(r), chosen, message_layout::list,
                                   [&](wire::writer& w) {
                                     w.u8(static_cast<uint8_t>(wire::pull_status::found));

@@ -11,6 +11,7 @@
 
 #include "executor/scheduler.hpp"
 #include "filter/filter_registry.hpp"
+#include "metrics/traffic.hpp"
 #include "offset/offset_table.hpp"
 #include "protocol/router.hpp"
 #include "store/store.hpp"
@@ -38,6 +39,8 @@ struct pull_settings {
   uint32_t default_bytes = 4u << 20;
   // Told of every message handed out (DELIVER) and every commit (COMMIT); may be null.
   const trace::trace_hub* traces = nullptr;
+  // Counts what is handed out, by group and topic; may be null.
+  metrics::traffic* traffic = nullptr;
 };
 
 class pull_service {

@@ -36,11 +36,43 @@ result<store::queue_bounds> group_service::bounds(std::string_view topic, uint32
   return store_->bounds_or_empty(topic, queue);
 }
 
-void group_service::group_list(const protocol::request&, const protocol::responder& answer) {
+std::vector<std::string> group_service::group_names() const {
   std::vector<std::string> names = offsets_.groups();
   for (std::string& live : registry_.groups()) names.push_back(std::move(live));
   std::sort(names.begin(), names.end());
   names.erase(std::unique(names.begin(), names.end()), names.end());
+  return names;
+}
+
+result<std::optional<group_view>> group_service::describe(std::string_view group) const {
+  if (!exists(group)) return std::optional<group_view>();
+  const offset::queue_offsets committed = offsets_.of_group(group);
+  std::set<std::string> topic_names = registry_.topics(group);
+  for (const auto& entry : committed) topic_names.insert(entry.first.first);
+
+  group_view out;
+  out.model = registry_.model(group).value_or(wire::consume_model::clustering);
+  out.members = registry_.members(group);
+  for (const std::string& topic : topic_names) {
+    const auto settings = topics_.find(topic);
+    if (!settings) continue;  // deleted since
+    for (uint32_t q = 0; q < settings->queues; ++q) {
+      BERTH_TRY(b, bounds(topic, q));
+      const auto slot = committed.find(std::pair<std::string, uint32_t>(topic, q));
+      queue_lag gq;
+      gq.topic = topic;
+      gq.queue_id = q;
+      gq.committed = slot == committed.end() ? wire::no_offset : slot->second;
+      gq.max_offset = b.max_offset;
+      gq.lag = lag_of(gq.committed, b);
+      out.queues.push_back(std::move(gq));
+    }
+  }
+  return std::optional<group_view>(std::move(out));
+}
+
+void group_service::group_list(const protocol::request&, const protocol::responder& answer) {
+  const std::vector<std::string> names = group_names();
   wire::name_list out;
   out.names.assign(names.begin(), names.end());
   answer.ok(out);
@@ -50,31 +82,16 @@ void group_service::group_describe(const protocol::request& req,
                                    const protocol::responder& answer) {
   auto body = wire::decode<wire::group_describe_request>(req.body, req.header.code);
   if (!body) return answer.fail(body.error().status, body.error().message);
-  if (!exists(body->group)) return refuse(answer, no_group(body->group));
-
-  const offset::queue_offsets committed = offsets_.of_group(body->group);
-  std::set<std::string> topic_names = registry_.topics(body->group);
-  for (const auto& entry : committed) topic_names.insert(entry.first.first);
+  auto view = describe(body->group);
+  if (!view) return answer.fail(wire::status::store_failed, view.error().message);
+  if (!view.value()) return refuse(answer, no_group(body->group));
+  const group_view& group = *view.value();
 
   wire::group_describe_response out;
-  out.model = registry_.model(body->group).value_or(wire::consume_model::clustering);
-  const std::vector<std::string> members = registry_.members(body->group);
-  out.members.assign(members.begin(), members.end());
-  for (const std::string& topic : topic_names) {
-    const auto settings = topics_.find(topic);
-    if (!settings) continue;  // deleted since
-    for (uint32_t q = 0; q < settings->queues; ++q) {
-      auto b = bounds(topic, q);
-      if (!b) return answer.fail(wire::status::store_failed, b.error().message);
-      const auto slot = committed.find(std::pair<std::string, uint32_t>(topic, q));
-      wire::group_queue gq;
-      gq.topic = topic;
-      gq.queue_id = q;
-      gq.committed = slot == committed.end() ? wire::no_offset : slot->second;
-      gq.max_offset = b.value().max_offset;
-      gq.lag = lag_of(gq.committed, b.value());
-      out.queues.push_back(gq);
-    }
+  out.model = group.model;
+  out.members.assign(group.members.begin(), group.members.end());
+  for (const queue_lag& q : group.queues) {
+    out.queues.push_back(wire::group_queue{q.topic, q.queue_id, q.committed, q.max_offset, q.lag});
   }
   answer.ok(out);
 }

@@ -25,6 +25,22 @@
 
 namespace berth::kernel::group {
 
+// One queue of a group's topic, as the administrator sees it.
+struct queue_lag {
+  std::string topic;
+  uint32_t queue_id = 0;
+  uint64_t committed = wire::no_offset;  // no_offset: never committed
+  uint64_t max_offset = 0;
+  uint64_t lag = 0;  // from the committed offset, or (none) from the oldest message kept
+};
+
+// A group as GROUP_DESCRIBE and the admin API show it.
+struct group_view {
+  wire::consume_model model = wire::consume_model::clustering;
+  std::vector<std::string> members;  // client ids
+  std::vector<queue_lag> queues;     // every queue of every topic it subscribes or committed
+};
+
 struct group_settings {
   // A member not heard from for this long leaves (a closed connection leaves at once).
   clock::duration member_timeout = std::chrono::seconds(30);
@@ -50,6 +66,12 @@ class group_service {
   void expire_members(clock::time_point now);
 
   [[nodiscard]] const group_registry& registry() const { return registry_; }
+
+  // The administrator's queries (group_admin.cpp), from any thread.
+  // Groups with live members or committed offsets, sorted.
+  [[nodiscard]] std::vector<std::string> group_names() const;
+  // Nullopt: no such group. An error: the store could not say a queue's bounds.
+  [[nodiscard]] result<std::optional<group_view>> describe(std::string_view group) const;
 
  private:
   // group_service.cpp: membership.

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <mutex>
+#include <set>
 
 namespace berth::kernel::log {
 namespace {
@@ -20,9 +21,19 @@ spdlog::sink_ptr shared_sink() {
   return sink;
 }
 
-logger_ptr get_or_make(const std::string& name, spdlog::level::level_enum level) {
+std::mutex& registry_mutex() {
   static std::mutex mutex;
-  std::lock_guard lock(mutex);
+  return mutex;
+}
+
+// Plugin loggers whose instance set its own log_level: the broker's level does not apply.
+std::set<std::string, std::less<>>& own_level_loggers() {
+  static std::set<std::string, std::less<>> names;
+  return names;
+}
+
+logger_ptr get_or_make(const std::string& name, spdlog::level::level_enum level) {
+  std::lock_guard lock(registry_mutex());
   if (logger_ptr existing = spdlog::get(name)) return existing;
   auto made = std::make_shared<spdlog::logger>(name, shared_sink());
   made->set_level(level);
@@ -44,11 +55,24 @@ std::optional<spdlog::level::level_enum> parse_level(std::string_view text) {
   return std::nullopt;
 }
 
+std::string_view level_name(spdlog::level::level_enum level) {
+  switch (level) {
+    case spdlog::level::trace: return "trace";
+    case spdlog::level::debug: return "debug";
+    case spdlog::level::info: return "info";
+    case spdlog::level::warn: return "warn";
+    case spdlog::level::err: return "error";
+    case spdlog::level::critical: return "critical";
+    default: return "off";
+  }
+}
+
 void set_default_level(spdlog::level::level_enum level) {
+  std::lock_guard lock(registry_mutex());
   default_level_ = level;
   // Module loggers follow the broker's level; plugin loggers keep their own if they set one.
   spdlog::apply_all([level](const logger_ptr& l) {
-    if (l->name().find('.') == std::string::npos) l->set_level(level);
+    if (!own_level_loggers().contains(l->name())) l->set_level(level);
   });
 }
 
@@ -60,6 +84,12 @@ logger_ptr plugin(std::string_view kind, std::string_view id,
                   std::optional<spdlog::level::level_enum> level) {
   std::string name = std::string(kind) + "." + std::string(id);
   logger_ptr l = get_or_make(name, level.value_or(default_level()));
+  std::lock_guard lock(registry_mutex());
+  if (level) {
+    own_level_loggers().insert(name);
+  } else {
+    own_level_loggers().erase(name);
+  }
   l->set_level(level.value_or(default_level()));
   return l;
 }

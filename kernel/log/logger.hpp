@@ -15,8 +15,11 @@ using logger_ptr = std::shared_ptr<spdlog::logger>;
 
 // Parse "trace" ... "critical", "off". nullopt for anything else.
 std::optional<spdlog::level::level_enum> parse_level(std::string_view text);
+// The config spelling of a level ("warn", not spdlog's "warning"): parse_level's inverse.
+std::string_view level_name(spdlog::level::level_enum level);
 
-// The default level for kernel module loggers (and for plugin loggers without their own).
+// The default level for kernel module loggers and for plugin loggers without their own; the
+// loggers made before the call follow it too (SIGHUP applies a new [broker] log_level).
 void set_default_level(spdlog::level::level_enum level);
 spdlog::level::level_enum default_level();
 

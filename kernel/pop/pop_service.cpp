@@ -282,12 +282,15 @@ void pop_service::serve(const parked_ptr& p) {
     m.message.reconsume_times = d.attempt - 1;
     response.messages.push_back(std::move(m));
   }
-  if (tracing()) {
+  if (tracing() || settings_.traffic != nullptr) {
     std::vector<const berth_message_view*> views;
     views.reserve(out.size());
     for (const handed_out& d : out) views.push_back(d.view);
-    settings_.traces->message_events(BERTH_TRACE_DELIVER, views, p->group,
-                                     *p->answer.connection(), clock::now() - p->received);
+    if (tracing()) {
+      settings_.traces->message_events(BERTH_TRACE_DELIVER, views, p->group,
+                                       *p->answer.connection(), clock::now() - p->received);
+    }
+    if (settings_.traffic != nullptr) settings_.traffic->consumed(p->group, p->topic, views);
   }
   p->answer.ok(response);
 }

@@ -20,6 +20,7 @@
 #include "common/result.hpp"
 #include "executor/scheduler.hpp"
 #include "filter/filter_registry.hpp"
+#include "metrics/traffic.hpp"
 #include "offset/offset_table.hpp"
 #include "pop/pop_queue_state.hpp"
 #include "pop/pop_state_file.hpp"
@@ -58,6 +59,8 @@ struct pop_settings {
   std::chrono::milliseconds save_interval{1'000};
   // Told of every message handed out (DELIVER) and acknowledged (ACK); may be null.
   const trace::trace_hub* traces = nullptr;
+  // Counts what is handed out, by group and topic; may be null.
+  metrics::traffic* traffic = nullptr;
 };
 
 class pop_service {

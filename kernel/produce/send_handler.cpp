@@ -247,11 +247,19 @@ class send_handler {
       traced = std::make_shared<produce_trace>(*settings_.traces, *answer.connection(), topic,
                                                queue, records);
     }
-    store_.append_async(views, [answer, queue, batch, traced](
+    uint64_t bytes = 0;
+    for (const wire::message& m : messages) bytes += m.body.size();
+    store_.append_async(views, [answer, queue, batch, traced, traffic = settings_.traffic, topic,
+                                bytes, began = std::chrono::steady_clock::now()](
                                    result<std::vector<store::appended>> done) {
       if (traced) traced->report(done);
       if (!done) {
         return answer.fail(status_of_store_error(done.error().code), done.error().message);
+      }
+      if (traffic != nullptr) {
+        traffic->append_latency(
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count());
+        traffic->produced(topic, done.value().size(), bytes);
       }
       wire::send_batch_response out;
       out.results.reserve(done.value().size());

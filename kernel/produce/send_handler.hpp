@@ -3,6 +3,7 @@
 // The network thread is never blocked: the answer is sent from the store's acknowledgement.
 #pragma once
 
+#include "metrics/traffic.hpp"
 #include "protocol/router.hpp"
 #include "store/store.hpp"
 #include "timer/timer_service.hpp"
@@ -48,6 +49,8 @@ struct produce_settings {
   half_message_sink* halves = nullptr;
   // Tracers told of every stored message (PRODUCE); may be null. Outlives the handlers.
   const trace::trace_hub* traces = nullptr;
+  // Counts what is stored, by topic, and the append latency; may be null. Outlives the handlers.
+  metrics::traffic* traffic = nullptr;
 };
 
 // True when `m` asks to be a transaction's half message (TRAN_MSG=true).

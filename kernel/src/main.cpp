@@ -1,6 +1,7 @@
 // berthd: the Berth broker. Parses the command line, composes the broker from its TOML config,
-// runs until SIGTERM or SIGINT, and shuts down gracefully. SIGHUP makes plugins re-read their
-// files (certificates, accounts) without a restart.
+// runs until SIGTERM or SIGINT, and shuts down gracefully. SIGHUP re-reads the config file,
+// applies its log level and makes plugins re-read their files (certificates, accounts)
+// without a restart. Under systemd (Type=notify) it reports ready, reloading and stopping.
 //
 // Exit codes: 0 clean shutdown or successful check; 1 a failure while running or starting a
 // plugin; 2 a usage, config or plugin-loading error (nothing was started).
@@ -9,6 +10,7 @@
 #include "cli/describe.hpp"
 #include "config/broker_config.hpp"
 #include "log/logger.hpp"
+#include "notify/notify.hpp"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -19,6 +21,7 @@
 #include <iostream>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace berth::kernel {
 extern const char* const embedded_default_config;
@@ -52,16 +55,62 @@ void print_errors(const config::config_errors& errors) {
   for (const auto& e : errors) std::fprintf(stderr, "berthd: %s\n", e.to_string().c_str());
 }
 
+// `file`, or the built-in config when it is empty.
+berth::result<config::broker_config, config::config_errors> read_config(const std::string& file) {
+  return file.empty() ? config::parse_broker_config(embedded_default_config, embedded_name,
+                                                    std::filesystem::current_path())
+                      : config::load_broker_config(file);
+}
+
 std::optional<config::broker_config> load(const std::string& file) {
-  auto loaded = file.empty()
-                    ? config::parse_broker_config(embedded_default_config, embedded_name,
-                                                  std::filesystem::current_path())
-                    : config::load_broker_config(file);
+  auto loaded = read_config(file);
   if (!loaded) {
     print_errors(loaded.error());
     return std::nullopt;
   }
   return std::move(loaded).value();
+}
+
+// The config read again for SIGHUP. A file with errors changes nothing: they are logged (the
+// terminal may be long gone) and the broker runs on as it was.
+std::optional<config::broker_config> reread(const std::string& file) {
+  auto loaded = read_config(file);
+  if (loaded) return std::move(loaded).value();
+  const auto logger = log::module("broker");
+  for (const auto& e : loaded.error()) logger->warn("{}", e.to_string());
+  logger->warn("reload refused: {} has {} error(s) (above); nothing was reloaded, berthd runs "
+               "on as it was",
+               file.empty() ? embedded_name : file, loaded.error().size());
+  return std::nullopt;
+}
+
+// A failure to tell systemd changes nothing in the broker: it is logged.
+void tell(const berth::result<void>& told) {
+  if (!told) log::module("broker")->warn("{}", told.error().message);
+}
+
+// STATUS= for systemd: "serving: transport-tcp-1 127.0.0.1:10911".
+std::string serving_status(const broker::broker& b) {
+  std::vector<std::string> endpoints;
+  for (const auto& [id, endpoint] : b.endpoints()) endpoints.push_back(id + " " + endpoint);
+  return endpoints.empty() ? "serving: no transport listens"
+                           : fmt::format("serving: {}", fmt::join(endpoints, ", "));
+}
+
+// SIGHUP: systemd sees the reload begin and end; what changed is in the log (broker::reload).
+void reload(broker::broker& b, const std::string& file) {
+  log::module("broker")->info("received SIGHUP, reloading {}", file.empty() ? embedded_name : file);
+  tell(notify::reloading());
+  std::string status = serving_status(b);
+  if (auto fresh = reread(file)) {
+    const broker::reload_report report = b.reload(*fresh);
+    if (!report.failed.empty()) {
+      status += fmt::format(" (last reload failed for {})", fmt::join(report.failed, ", "));
+    }
+  } else {
+    status += " (last reload refused: the config file has errors)";
+  }
+  tell(notify::ready(status));
 }
 
 // `quiet`: informational commands keep plugin-loading logs off stderr.
@@ -86,14 +135,15 @@ int run(const std::string& file, const sigset_t& signals) {
     std::fprintf(stderr, "berthd: %s\n", started.error().message.c_str());
     return exit_failure;
   }
+  tell(notify::ready(serving_status(b)));
   int received = 0;
   for (;;) {
     sigwait(&signals, &received);
     if (received != SIGHUP) break;
-    log::module("broker")->info("received SIGHUP, reloading");
-    (void)b.reload();
+    reload(b, file);
   }
   log::module("broker")->info("received {}, shutting down", received == SIGINT ? "SIGINT" : "SIGTERM");
+  tell(notify::stopping("stopping: draining connections, syncing the store"));
   b.stop();
   return exit_ok;
 }
@@ -105,8 +155,13 @@ int main(int argc, char** argv) {
 
   CLI::App app{"berthd: the Berth message broker"};
   app.footer(
-      "Signals: SIGTERM or SIGINT stop berthd gracefully; SIGHUP makes plugins re-read the files "
-      "their config names (transport-tls: certificate, key, CA) without dropping connections.");
+      "Signals: SIGTERM or SIGINT stop berthd gracefully. SIGHUP re-reads the config file "
+      "(--config, else the built-in one): applies [broker] log_level, makes plugins re-read the "
+      "files their config names (transport-tls: certificate, key, CA; auth-acl: accounts) "
+      "without dropping connections, and logs what it reloaded and which changed settings need "
+      "a restart; a file with errors changes nothing. Under systemd (Type=notify, as in the "
+      "packaged berthd.service) berthd reports ready, reloading and stopping. Operating it: "
+      "docs/operations.md.");
   app.set_version_flag("--version",
                        fmt::format("berthd {} (plugin ABI {}.{})", BERTH_VERSION, BERTH_ABI_MAJOR,
                                    BERTH_ABI_MINOR));

@@ -1,5 +1,7 @@
 #include "topic/topic_handlers.hpp"
 
+#include "topic/topic_view.hpp"
+
 #include <berth/wire/bodies.hpp>
 #include <berth/wire/reader.hpp>
 
@@ -53,24 +55,18 @@ void describe_topic(const topic_table& topics, store::store* store,
                     const protocol::request& req, const protocol::responder& answer) {
   const auto body = decode_or_fail<wire::topic_describe_request>(req, answer);
   if (!body) return;
-  const auto settings = topics.find(body->topic);
-  if (!settings) {
+  auto view = view_topic(topics, store, body->topic);
+  if (!view) return answer.fail(wire::status::store_failed, view.error().message);
+  if (!view.value()) {
     return answer.fail(wire::status::no_topic,
                        "topic '" + std::string(body->topic) + "' does not exist");
   }
   wire::topic_describe_response out;
-  out.queues = settings->queues;
-  out.perm = settings->perm;
-  out.queue_states.reserve(settings->queues);
-  for (uint32_t q = 0; q < settings->queues; ++q) {
-    wire::queue_state state{q, 0, 0};
-    if (store != nullptr) {
-      auto bounds = store->bounds_or_empty(body->topic, q);
-      if (!bounds) return answer.fail(wire::status::store_failed, bounds.error().message);
-      state.min_offset = bounds.value().min_offset;
-      state.max_offset = bounds.value().max_offset;
-    }
-    out.queue_states.push_back(state);
+  out.queues = view.value()->settings.queues;
+  out.perm = view.value()->settings.perm;
+  out.queue_states.reserve(out.queues);
+  for (const queue_range& q : view.value()->queues) {
+    out.queue_states.push_back(wire::queue_state{q.queue_id, q.min_offset, q.max_offset});
   }
   answer.ok(out);
 }

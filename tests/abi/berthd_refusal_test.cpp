@@ -23,7 +23,10 @@ void PrintTo(const refusal_case& c, std::ostream* out) { *out << "plugin " << c.
 class berthd_refusal : public ::testing::TestWithParam<refusal_case> {};
 
 std::string config_with_filter(const temp_dir& dir, const std::string& plugin) {
-  return fmt::format(R"([broker]
+  return fmt::format(R"([admin]
+listen = "127.0.0.1:0"
+
+[broker]
 name = "refusal"
 data_dir = "{}/data"
 
@@ -94,7 +97,7 @@ TEST(berthd_refusal_location, error_names_file_line_and_key) {
   const auto result = run({berthd_path().string(), "--config", config.string()}, dir.path());
   const auto lines = error_lines(result.err);
   ASSERT_EQ(lines.size(), 1u) << result.err;
-  EXPECT_EQ(lines[0].rfind("berthd: " + config.string() + ":13:10: filter[0].plugin: ", 0), 0u)
+  EXPECT_EQ(lines[0].rfind("berthd: " + config.string() + ":16:10: filter[0].plugin: ", 0), 0u)
       << lines[0];
 }
 

@@ -45,7 +45,10 @@ struct broker_settings {
 };
 
 inline std::string client_broker_config(const temp_dir& dir, const broker_settings& s) {
-  return fmt::format(R"([broker]
+  return fmt::format(R"([admin]
+listen = "127.0.0.1:0"
+
+[broker]
 name = "berth-client-test"
 data_dir = "{}/data"
 shutdown_timeout = "3s"

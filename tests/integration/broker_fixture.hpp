@@ -16,7 +16,10 @@ namespace berth::test {
 
 // The smallest useful broker: the memory store and the example ping transport on port 0.
 inline std::string ping_broker_config(const temp_dir& dir, const std::string& name = "berth-test") {
-  return fmt::format(R"([broker]
+  return fmt::format(R"([admin]
+listen = "127.0.0.1:0"
+
+[broker]
 name = "{}"
 data_dir = "{}/data"
 shutdown_timeout = "3s"
@@ -37,7 +40,10 @@ listen = "127.0.0.1:0"
 // A broker on the memory store with transport-tcp on a free loopback port, and `tables`
 // (more TOML tables, e.g. an [auth] table) after them.
 inline std::string memory_broker_config(const temp_dir& dir, const std::string& tables = "") {
-  return fmt::format(R"([broker]
+  return fmt::format(R"([admin]
+listen = "127.0.0.1:0"
+
+[broker]
 name = "berth-test"
 data_dir = "{}/data"
 shutdown_timeout = "3s"
@@ -53,14 +59,15 @@ listen = "127.0.0.1:0"
                      dir.path().string(), tables);
 }
 
-// Start berthd with `config_text`; wait until its transports listen.
+// Start berthd with `config_text` (written to <dir>/berth.toml), `env` set over the test's
+// environment; wait until its transports listen.
 class running_broker {
  public:
-  running_broker(const temp_dir& dir, const std::string& config_text)
+  running_broker(const temp_dir& dir, const std::string& config_text, const environment& env = {})
       : config_(dir.write("berth.toml", config_text)),
         process_(std::make_unique<child_process>(
             std::vector<std::string>{berthd_path().string(), "--config", config_.string()},
-            dir.path(), dir.path())) {}
+            dir.path(), dir.path(), env)) {}
 
   // The endpoint of the first transport, parsed from berthd's log, or "" if it never started.
   std::string wait_for_endpoint(std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
@@ -82,7 +89,18 @@ class running_broker {
     return err.substr(at, err.find('\n', at) - at);
   }
 
+  // The admin listener's address, parsed from berthd's log; "" if it never started.
+  std::string wait_for_admin_endpoint(std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
+    const std::string marker = "admin listener on http://";
+    if (!process_->wait_for_output(marker, timeout)) return {};
+    const std::string err = process_->err();
+    const auto at = err.find(marker) + marker.size();
+    return err.substr(at, err.find(' ', at) - at);
+  }
+
   child_process& process() { return *process_; }
+  // The config file berthd runs with: rewrite it, then SIGHUP.
+  [[nodiscard]] const std::filesystem::path& config_file() const { return config_; }
 
  private:
   std::filesystem::path config_;

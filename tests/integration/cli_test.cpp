@@ -36,7 +36,7 @@ TEST(cli, check_config_reports_errors_with_location) {
   const auto r = run({berthd_path().string(), "--check-config", config.string()}, dir.path());
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.err, "berthd: " + config.string() +
-                       ":15:1: transport[0].lisen: unknown key (did you mean 'listen'?)\n");
+                       ":18:1: transport[0].lisen: unknown key (did you mean 'listen'?)\n");
 }
 
 TEST(cli, describe_plugin_lists_keys_types_defaults_and_help) {

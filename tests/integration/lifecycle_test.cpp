@@ -63,7 +63,7 @@ TEST(lifecycle_start, transport_that_cannot_bind_stops_everything) {
 
   temp_dir other;
   std::string text = ping_broker_config(other);
-  text.replace(text.find("127.0.0.1:0"), 11, taken);
+  text.replace(text.rfind("127.0.0.1:0"), 11, taken);
   const auto config = other.write("berth.toml", text);
   const auto second = run({berthd_path().string(), "--config", config.string()}, other.path());
   EXPECT_EQ(second.exit_code, 1);
@@ -103,8 +103,8 @@ TEST(lifecycle_reload, sighup_reloads_and_the_broker_keeps_serving) {
   const std::string endpoint = broker.wait_for_endpoint();
   ASSERT_FALSE(endpoint.empty()) << broker.process().err();
   broker.process().signal(SIGHUP);
-  // The ping transport and the memory store have nothing to re-read.
-  ASSERT_TRUE(broker.process().wait_for_output("reload: 0 instance(s) reloaded, 0 failed", 5s))
+  // The ping transport and the memory store have nothing to re-read, the file is unchanged.
+  ASSERT_TRUE(broker.process().wait_for_output("reloaded: nothing", 5s))
       << broker.process().err();
   EXPECT_EQ(request_line(endpoint, "PING", 5s), "PONG berth-test");
   broker.process().signal(SIGTERM);

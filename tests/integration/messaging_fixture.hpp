@@ -16,7 +16,10 @@ namespace berth::test {
 using namespace std::chrono_literals;
 
 inline std::string messaging_broker_config(const temp_dir& dir) {
-  return fmt::format(R"([broker]
+  return fmt::format(R"([admin]
+listen = "127.0.0.1:0"
+
+[broker]
 name = "berth-messaging-test"
 data_dir = "{}/data"
 shutdown_timeout = "3s"

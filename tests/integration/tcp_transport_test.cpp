@@ -16,7 +16,10 @@ namespace {
 using namespace std::chrono_literals;
 
 std::string tcp_broker_config(const temp_dir& dir, const std::string& transport_keys = "") {
-  return fmt::format(R"([broker]
+  return fmt::format(R"([admin]
+listen = "127.0.0.1:0"
+
+[broker]
 name = "berth-tcp-test"
 data_dir = "{}/data"
 shutdown_timeout = "3s"

@@ -40,7 +40,10 @@ class tls_fixture : public ::testing::Test {
   }
 
   std::string config(const tls_settings& s) const {
-    return fmt::format(R"([broker]
+    return fmt::format(R"([admin]
+listen = "127.0.0.1:0"
+
+[broker]
 name = "berth-tls-test"
 data_dir = "{dir}/data"
 shutdown_timeout = "3s"

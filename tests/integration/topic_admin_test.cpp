@@ -15,7 +15,10 @@ namespace {
 using namespace std::chrono_literals;
 
 std::string topic_broker_config(const temp_dir& dir, const std::string& store_table) {
-  return fmt::format(R"([broker]
+  return fmt::format(R"([admin]
+listen = "127.0.0.1:0"
+
+[broker]
 name = "berth-topic-test"
 data_dir = "{}/data"
 shutdown_timeout = "3s"

@@ -23,6 +23,9 @@ exports=$(nm -D --defined-only "$lib" | awk '{print $NF}')
 [[ "$exports" == "berth_plugin_entry" ]] || { echo "unexpected exports: $exports"; exit 1; }
 
 cat > "$work/berth.toml" <<TOML
+[admin]
+listen = "127.0.0.1:0"
+
 [broker]
 name = "sdk-example"
 data_dir = "$work/data"

@@ -81,8 +81,13 @@ const bad_config kBadConfigs[] = {
     {"UnknownTableWithHint", "[store]\nplugin = \"memory\"\n\n[[trasnport]]\nplugin = \"tcp\"\n",
      {"bad.toml:4:3: trasnport: unknown table (did you mean 'transport'?)"}},
     {"UnknownTableWithoutHint", "[metrics]\nport = 9090\n[store]\nplugin = \"memory\"\n",
-     {"bad.toml:1:2: metrics: unknown table (valid tables: broker, plugins, transaction, store, "
-      "auth, transport, filter, tracer)"}},
+     {"bad.toml:1:2: metrics: unknown table (valid tables: broker, plugins, transaction, admin, "
+      "store, auth, transport, filter, tracer)"}},
+    {"AdminUnknownKey", "[admin]\nlisen = \"127.0.0.1:1\"\n[store]\nplugin = \"memory\"\n",
+     {"bad.toml:2:1: admin.lisen: unknown key (did you mean 'listen'?)"}},
+    {"AdminBadListen", "[admin]\nlisten = \"localhost:10980\"\n[store]\nplugin = \"memory\"\n",
+     {"bad.toml:2:10: admin.listen: listen: \"localhost:10980\" is not an IP address (expected "
+      "address:port, e.g. \"127.0.0.1:10980\")"}},
     {"TransactionUnknownKey", "[transaction]\ncheck_intervall = \"5s\"\n[store]\nplugin = \"memory\"\n",
      {"bad.toml:2:1: transaction.check_intervall: unknown key (did you mean 'check_interval'?)"}},
     {"TransactionZeroChecks", "[transaction]\nmax_checks = 0\n[store]\nplugin = \"memory\"\n",

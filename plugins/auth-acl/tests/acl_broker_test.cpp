@@ -3,6 +3,7 @@
 // clients (PUB only, SUB only, DENY over a wildcard, admin actions, an allow list); accounts
 // reloaded without a restart, on a change and on SIGHUP.
 #include "broker_fixture.hpp"
+#include "http_client.hpp"
 #include "wire_client.hpp"
 
 #include <berth/client/admin.hpp>
@@ -259,6 +260,48 @@ TEST_F(acl_broker_test, accounts_reload_on_change_and_on_sighup_without_a_restar
   EXPECT_EQ(broker_->process().err().find("late-secret"), std::string::npos) << "no secret logged";
 }
 
+// The admin listener takes HTTP Basic credentials and needs an admin account, except for the
+// probes a load balancer or orchestrator makes.
+TEST_F(acl_broker_test, the_admin_listener_needs_an_admin_account) {
+  const std::string admin = broker_->wait_for_admin_endpoint();
+  ASSERT_FALSE(admin.empty()) << broker_->process().err();
+  EXPECT_EQ(http_get(admin, "/healthz")->status, 200u);
+  EXPECT_EQ(http_get(admin, "/readyz")->status, 200u);
+
+  const auto anonymous = http_get(admin, "/api/v1/topics");
+  ASSERT_TRUE(anonymous);
+  EXPECT_EQ(anonymous->status, 401u);
+  EXPECT_EQ(anonymous->headers.at("www-authenticate"), "Basic realm=\"berth\", charset=\"UTF-8\"");
+  EXPECT_EQ(http_get(admin, "/")->status, 401u);  // the browser asks for the account
+  EXPECT_EQ(http_get(admin, "/metrics")->status, 401u);
+
+  const auto wrong_secret = http_get(admin, "/metrics", "admin:not-the-secret-at-all");
+  ASSERT_TRUE(wrong_secret);
+  EXPECT_EQ(wrong_secret->status, 401u);
+  EXPECT_NE(wrong_secret->body.find("wrong secret key for access key 'admin'"), std::string::npos)
+      << wrong_secret->body;
+  EXPECT_NE(http_get(admin, "/metrics", "nobody:whatever-secret-1")->body.find("unknown access key"),
+            std::string::npos);
+
+  const auto producer = http_get(admin, "/api/v1/topics", "producer:producer-secret-0001");
+  ASSERT_TRUE(producer);
+  EXPECT_EQ(producer->status, 403u);
+  EXPECT_NE(producer->body.find("an admin account is needed"), std::string::npos) << producer->body;
+
+  const auto allowed = http_get(admin, "/api/v1/topics", "admin:admin-secret-0000001");
+  ASSERT_TRUE(allowed);
+  EXPECT_EQ(allowed->status, 200u);
+  EXPECT_NE(allowed->body.find("\"orders\""), std::string::npos);
+  const auto scraped = http_get(admin, "/metrics", "admin:admin-secret-0000001");
+  ASSERT_TRUE(scraped);
+  EXPECT_EQ(scraped->status, 200u);
+  // Each refusal above was counted like the data path's.
+  EXPECT_NE(scraped->body.find("berth_auth_refusals_total{reason=\"forbidden\"} 1"),
+            std::string::npos);
+  EXPECT_EQ(broker_->process().err().find("not-the-secret-at-all"), std::string::npos)
+      << "no secret logged";
+}
+
 TEST(acl_startup, config_acl_toml_is_valid) {
   temp_dir dir;
   const run_result r =
@@ -272,7 +315,10 @@ TEST(acl_startup, config_acl_toml_is_valid) {
 TEST(acl_startup, a_broken_accounts_file_stops_the_start_even_with_disable) {
   temp_dir dir;
   dir.write("acl.toml", "[[accounts]]\naccess_key = \"x\"\n");
-  const auto config = dir.write("berth.toml", fmt::format(R"([broker]
+  const auto config = dir.write("berth.toml", fmt::format(R"([admin]
+listen = "127.0.0.1:0"
+
+[broker]
 data_dir = "{0}/data"
 
 [store]

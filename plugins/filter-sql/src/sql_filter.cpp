@@ -34,9 +34,9 @@ int sql_expression::tag_hash_verdict(uint64_t tag_hash) const {
 sql_filter::sql_filter(const sdk::host& host)
     : limits_{host.config_size("max_expression_bytes"),
               static_cast<uint32_t>(host.config_int("max_depth"))},
-      evaluations_(host.counter("berth_sql_filter_evaluations_total",
+      evaluations_(host.counter("sql_filter_evaluations_total",
                                 "Messages the SQL92 filter evaluated")),
-      errors_(host.counter("berth_sql_filter_errors_total",
+      errors_(host.counter("sql_filter_errors_total",
                            "SQL92 evaluations that failed (a property not convertible to the "
                            "literal's type): the message is not delivered")) {}
 

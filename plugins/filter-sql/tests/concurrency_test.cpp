@@ -34,8 +34,8 @@ TEST_F(plugin_fixture, threads_share_one_compiled_expression) {
   }
   for (std::thread& w : workers) w.join();
   EXPECT_EQ(wrong.load(), 0);
-  EXPECT_EQ(host_.metric("berth_sql_filter_evaluations_total"), int64_t{threads} * rounds * 3);
-  EXPECT_EQ(host_.metric("berth_sql_filter_errors_total"), int64_t{threads} * rounds);
+  EXPECT_EQ(host_.metric("sql_filter_evaluations_total"), int64_t{threads} * rounds * 3);
+  EXPECT_EQ(host_.metric("sql_filter_errors_total"), int64_t{threads} * rounds);
 }
 
 }  // namespace

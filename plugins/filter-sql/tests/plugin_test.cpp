@@ -21,8 +21,8 @@ TEST_F(plugin_fixture, only_true_matches_and_errors_are_counted) {
   EXPECT_EQ(match(e, {{"a", "4"}}), 0);
   EXPECT_EQ(match(e, {}), 0);                // NULL
   EXPECT_EQ(match(e, {{"a", "six"}}), 0);    // ERROR: no match, no exception
-  EXPECT_EQ(host_.metric("berth_sql_filter_evaluations_total"), 4);
-  EXPECT_EQ(host_.metric("berth_sql_filter_errors_total"), 1);
+  EXPECT_EQ(host_.metric("sql_filter_evaluations_total"), 4);
+  EXPECT_EQ(host_.metric("sql_filter_errors_total"), 1);
 }
 
 TEST_F(plugin_fixture, configured_limits_apply) {

@@ -103,8 +103,12 @@ void flusher::sync_once() {
   uint64_t durable = log_.durable_offset();
   if (target > durable) {
     try {
+      const auto began = std::chrono::steady_clock::now();
       durable = log_.flush(target);
       syncs_.fetch_add(1, std::memory_order_relaxed);
+      if (sync_observer_) {
+        sync_observer_(std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count());
+      }
     } catch (const std::exception& e) {
       fence(e.what());
       return;

@@ -35,6 +35,11 @@ class flusher {
   flusher(const flusher&) = delete;
   flusher& operator=(const flusher&) = delete;
 
+  // Told how long each fdatasync took (seconds), on the flusher thread. Before start().
+  void observe_syncs(std::function<void(double seconds)> observer) {
+    sync_observer_ = std::move(observer);
+  }
+
   void start();
   // Sync what is written (unless fenced), complete every pending ack, join.
   void stop();
@@ -78,6 +83,7 @@ class flusher {
   bool stopping_ = false;
   std::string fence_reason_;
   std::atomic<bool> fenced_{false};
+  std::function<void(double)> sync_observer_;
   std::atomic<uint64_t> syncs_{0};
   std::thread thread_;
 };

@@ -39,11 +39,14 @@ mmap_store::mmap_store(sdk::host& host)
       housekeeper_(config_.housekeeping_interval, [this] { housekeeping(); }),
       appended_metric_(host.counter("store_mmap_messages_appended_total", "messages appended")),
       syncs_metric_(host.counter("store_mmap_syncs_total", "fdatasync calls on the commit log")),
+      flush_seconds_metric_(host.histogram("store_mmap_flush_seconds",
+                                           "One fdatasync of the commit log, in seconds")),
       fenced_metric_(host.gauge("store_mmap_fenced", "1 after an I/O error stopped appends")),
       disk_full_metric_(host.gauge("store_mmap_disk_full", "1 while appends are refused for lack of space")) {
   recover();
   refresh_disk_state();
   create_abort_marker(config_.dir);
+  flusher_.observe_syncs([metric = flush_seconds_metric_](double s) { metric.observe(s); });
   flusher_.start();
   dispatcher_.start(log_.write_offset());
   housekeeper_.start();

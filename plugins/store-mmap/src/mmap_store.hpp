@@ -67,6 +67,7 @@ class mmap_store final : public sdk::store_plugin {
   std::atomic<uint64_t> bytes_appended_{0};
   sdk::metric appended_metric_;
   sdk::metric syncs_metric_;
+  sdk::metric flush_seconds_metric_;
   sdk::metric fenced_metric_;
   sdk::metric disk_full_metric_;
 };

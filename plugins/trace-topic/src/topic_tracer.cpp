@@ -27,14 +27,14 @@ topic_tracer::topic_tracer(sdk::host& host)
     : host_(host),
       config_(read_trace_config(host)),
       queue_(config_.queue_capacity, wake_threshold(config_)),
-      dropped_(host.counter("berth_trace_dropped_total",
+      dropped_(host.counter("trace_dropped_total",
                             "Trace records dropped: the queue was full, or the store refused "
                             "them at shutdown")),
-      written_(host.counter("berth_trace_records_total",
+      written_(host.counter("trace_records_total",
                             "Trace records stored in the trace topic")),
-      write_failures_(host.counter("berth_trace_write_failures_total",
+      write_failures_(host.counter("trace_write_failures_total",
                                    "Writes to the trace topic the store refused (retried)")),
-      queued_(host.gauge("berth_trace_queued", "Trace records waiting to be written")),
+      queued_(host.gauge("trace_queued", "Trace records waiting to be written")),
       writer_([this] { run(); }) {
   host_.info("trace records go to topic '", config_.topic, "' (queue of ",
              config_.queue_capacity, " records, written every ",

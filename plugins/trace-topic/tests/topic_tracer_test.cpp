@@ -78,8 +78,8 @@ TEST_F(topic_tracer_test, events_become_json_lines_in_the_trace_topic_keyed_by_m
   const auto first = nlohmann::json::parse(messages[0].body.substr(0, messages[0].body.find('\n')));
   EXPECT_EQ(first["type"], "produce");
   EXPECT_EQ(first["messages"][0]["message_id"], "id-0");
-  EXPECT_EQ(fake_.metric("berth_trace_records_total"), 25);
-  EXPECT_EQ(fake_.metric("berth_trace_dropped_total"), 0);
+  EXPECT_EQ(fake_.metric("trace_records_total"), 25);
+  EXPECT_EQ(fake_.metric("trace_dropped_total"), 0);
 }
 
 TEST_F(topic_tracer_test, the_events_of_one_request_become_one_line) {
@@ -103,8 +103,8 @@ TEST_F(topic_tracer_test, the_events_of_one_request_become_one_line) {
   ASSERT_EQ(line["messages"].size(), 16u);
   EXPECT_EQ(line["messages"][15]["message_id"], "batch-15");
   EXPECT_EQ(messages[0].keys, "orders:0:0");
-  while (fake_.metric("berth_trace_records_total") < 16) std::this_thread::sleep_for(5ms);
-  EXPECT_EQ(fake_.metric("berth_trace_records_total"), 16);
+  while (fake_.metric("trace_records_total") < 16) std::this_thread::sleep_for(5ms);
+  EXPECT_EQ(fake_.metric("trace_records_total"), 16);
 }
 
 TEST_F(topic_tracer_test, records_the_store_refuses_are_kept_and_written_when_it_recovers) {
@@ -115,8 +115,8 @@ TEST_F(topic_tracer_test, records_the_store_refuses_are_kept_and_written_when_it
   EXPECT_EQ(records_appended(), 0u);
   fake_.answer_appends(BERTH_OK);
   ASSERT_TRUE(wait_for_records(5));
-  EXPECT_GE(fake_.metric("berth_trace_write_failures_total"), 2);
-  EXPECT_EQ(fake_.metric("berth_trace_dropped_total"), 0);
+  EXPECT_GE(fake_.metric("trace_write_failures_total"), 2);
+  EXPECT_EQ(fake_.metric("trace_dropped_total"), 0);
 }
 
 TEST_F(topic_tracer_test, a_full_queue_drops_and_counts_without_blocking_the_reporter) {
@@ -130,10 +130,10 @@ TEST_F(topic_tracer_test, a_full_queue_drops_and_counts_without_blocking_the_rep
   // With the writer stuck, every event still returns at once: 100 are queued, the rest dropped.
   // (Were on_event to wait for room, this loop would never end and the test would time out.)
   for (int i = 0; i < 5000; ++i) tracer->on_event(produced("more-" + std::to_string(i)));
-  EXPECT_EQ(fake_.metric("berth_trace_dropped_total"), 4900);
+  EXPECT_EQ(fake_.metric("trace_dropped_total"), 4900);
   fake_.hold_appends(false);
   ASSERT_TRUE(wait_for_records(150));
-  EXPECT_EQ(fake_.metric("berth_trace_records_total"), 150);
+  EXPECT_EQ(fake_.metric("trace_records_total"), 150);
   bool warned = false;
   for (const std::string& line : fake_.logs()) {
     warned = warned || line.find("dropped: the trace queue is full") != std::string::npos;
@@ -155,7 +155,7 @@ TEST_F(topic_tracer_test, refused_at_shutdown_the_records_are_counted_as_dropped
   auto tracer = make();
   for (int i = 0; i < 4; ++i) tracer->on_event(produced("lost-" + std::to_string(i)));
   tracer.reset();
-  EXPECT_EQ(fake_.metric("berth_trace_dropped_total"), 4);
+  EXPECT_EQ(fake_.metric("trace_dropped_total"), 4);
 }
 
 TEST_F(topic_tracer_test, a_topic_that_is_not_the_brokers_own_is_refused) {

@@ -18,7 +18,10 @@ namespace {
 using namespace std::chrono_literals;
 
 std::string broker_config(const temp_dir& dir) {
-  return fmt::format(R"([broker]
+  return fmt::format(R"([admin]
+listen = "127.0.0.1:0"
+
+[broker]
 name = "berth-bench-test"
 data_dir = "{}/data"
 shutdown_timeout = "3s"
