@@ -5,6 +5,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include <unistd.h>
+
+#include <csignal>
+#include <fstream>
+
 namespace berth::test {
 namespace {
 
@@ -207,6 +212,68 @@ on_start_error = "disable"
   EXPECT_NE(body.dump().find("cannot listen on " + taken), std::string::npos) << body.dump();
   EXPECT_EQ(http_get(admin, "/healthz")->status, 200u);
   EXPECT_NE(http_get(admin, "/metrics")->body.find("\nberth_ready 0\n"), std::string::npos);
+}
+
+// The pids of `parent`'s children.
+std::vector<pid_t> children_of(pid_t parent) {
+  std::ifstream in(fmt::format("/proc/{0}/task/{0}/children", parent));
+  std::vector<pid_t> out;
+  for (pid_t pid = 0; in >> pid;) out.push_back(pid);
+  return out;
+}
+
+// Startup made slow on purpose: strace holds the broker's first read of its topic table for
+// 2 s, after the admin listener is up. Meanwhile /healthz says alive and /readyz "starting";
+// once the broker started, /readyz flips to ready.
+TEST(admin_readiness, readyz_says_starting_until_the_broker_has_recovered) {
+  const char* strace = "/usr/bin/strace";
+  if (::access(strace, X_OK) != 0) GTEST_SKIP() << "strace is not installed";
+  temp_dir dir;
+  const std::string config = memory_broker_config(dir);
+  {
+    running_broker once(dir, config);  // leaves a topic table to read at the next start
+    const std::string endpoint = once.wait_for_endpoint();
+    ASSERT_FALSE(endpoint.empty()) << once.process().err();
+    wire_client c(endpoint);
+    ASSERT_TRUE(c.call(wire::code::topic_create, wire::topic_create_request{"orders", 1, 6}));
+    once.process().signal(SIGTERM);
+    ASSERT_EQ(once.process().wait_exit(10s), 0) << once.process().err();
+  }
+  const auto topics_file = dir.path() / "data" / "config" / "topics.json";
+  ASSERT_TRUE(std::filesystem::exists(topics_file));
+  std::string asan = "detect_leaks=0";  // LeakSanitizer cannot ptrace a traced process
+  if (const char* old = std::getenv("ASAN_OPTIONS"); old != nullptr && *old != '\0') {
+    asan = std::string(old) + ":" + asan;
+  }
+  child_process traced({"/usr/bin/env", "ASAN_OPTIONS=" + asan, strace, "-f", "-o", "/dev/null",
+                        "-e", "trace=openat", "-P", topics_file.string(), "-e",
+                        "inject=openat:delay_enter=2000000", berthd_path().string(), "--config",
+                        (dir.path() / "berth.toml").string()},
+                       dir.path(), dir.path());
+  const std::string marker = "admin listener on http://";
+  ASSERT_TRUE(traced.wait_for_output(marker, 20s)) << traced.err();
+  const std::string err = traced.err();
+  const auto at = err.find(marker) + marker.size();
+  const std::string admin = err.substr(at, err.find(' ', at) - at);
+
+  const auto starting = http_get(admin, "/readyz");
+  ASSERT_TRUE(starting);
+  EXPECT_EQ(starting->status, 503u) << starting->body;
+  EXPECT_NE(starting->body.find("starting"), std::string::npos) << starting->body;
+  EXPECT_EQ(http_get(admin, "/healthz")->status, 200u);
+  const auto api = http_get(admin, "/api/v1/topics");
+  ASSERT_TRUE(api);
+  EXPECT_EQ(api->status, 503u);
+  EXPECT_NE(api->body.find("the broker is starting"), std::string::npos) << api->body;
+
+  ASSERT_TRUE(traced.wait_for_output("started:", 20s)) << traced.err();
+  const auto ready = http_get(admin, "/readyz");
+  ASSERT_TRUE(ready);
+  EXPECT_EQ(ready->status, 200u) << ready->body;
+
+  // SIGTERM to berthd itself: strace would detach and leave it running.
+  for (const pid_t child : children_of(traced.pid())) ::kill(child, SIGTERM);
+  EXPECT_EQ(traced.wait_exit(15s), 0) << traced.err();
 }
 
 }  // namespace
