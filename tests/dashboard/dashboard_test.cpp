@@ -1,5 +1,5 @@
 // berthd's admin dashboard (kernel/admin/web) in a real headless Chromium: each test starts a
-// broker (memory store, transport-tcp, the admin listener on a free loopback port), creates a
+// broker (memory store, transport-tcp, the admin listener on any loopback port), creates a
 // topic and sends messages with berthctl, then runs dashboard.js with node. The script loads
 // the page in Debian's chromium through playwright-core, waits until the topics table shows the
 // messages, saves a screenshot, and exits 0 only if the page logged no console error, threw
@@ -12,17 +12,11 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <csignal>
 #include <filesystem>
 #include <iostream>
 #include <memory>
 #include <string>
-#include <thread>
 #include <vector>
 
 namespace berth::test {
@@ -34,19 +28,6 @@ constexpr const char* kTcpTransport = "transport-tcp-1";
 // Past dashboard.js's own wait (30 s by default), which fails with a better message.
 constexpr auto kScriptTimeout = 60s;
 
-// A loopback port nothing listens on now (bound, then released) for the admin listener.
-uint16_t free_loopback_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  ::inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
-  socklen_t len = sizeof addr;
-  const bool bound = ::bind(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) == 0 &&
-                     ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0;
-  ::close(fd);
-  return bound ? ntohs(addr.sin_port) : 0;
-}
-
 // The end of `text`: at most `max_bytes`, from a line start.
 std::string tail(const std::string& text, size_t max_bytes = 16 * 1024) {
   if (text.size() <= max_bytes) return text;
@@ -56,59 +37,20 @@ std::string tail(const std::string& text, size_t max_bytes = 16 * 1024) {
 
 class dashboard : public ::testing::Test {
  protected:
-  // The memory store, transport-tcp on any loopback port, the admin listener on `admin`, and
-  // `tables` (an [auth] table, say). Written out here rather than taken from
-  // memory_broker_config, whose own [admin] table (if it gains one) would clash with ours.
-  std::string dashboard_broker_config(const std::string& admin, const std::string& tables) const {
-    return fmt::format(R"([broker]
-name = "berth-dashboard-test"
-data_dir = "{}/data"
-shutdown_timeout = "3s"
-
-[store]
-plugin = "memory"
-
-[[transport]]
-plugin = "tcp"
-listen = "127.0.0.1:0"
-
-[admin]
-listen = "{}"
-
-{})",
-                       dir_.path().string(), admin, tables);
-  }
-
-  // Start berthd with the admin listener and `tables`; wait until transport-tcp listens and
-  // the admin listener answers /healthz.
+  // Start berthd (memory_broker_config: transport-tcp and the admin listener on any loopback
+  // port) with `tables`; wait until both listen.
   void start(const std::string& tables = "") {
-    const uint16_t port = free_loopback_port();
-    ASSERT_NE(port, 0);
-    admin_ = fmt::format("127.0.0.1:{}", port);
-    broker_ = std::make_unique<running_broker>(dir_, dashboard_broker_config(admin_, tables));
+    broker_ = std::make_unique<running_broker>(dir_, memory_broker_config(dir_, tables));
     tcp_ = broker_->wait_for_endpoint_of(kTcpTransport);
     ASSERT_FALSE(tcp_.empty()) << broker_->process().err();
-    ASSERT_TRUE(wait_for_healthz(10s)) << "the admin listener on " << admin_
-                                       << " never answered /healthz\n"
-                                       << tail(broker_->process().err());
+    admin_ = broker_->wait_for_admin_endpoint();
+    ASSERT_FALSE(admin_.empty()) << tail(broker_->process().err());
   }
 
   void TearDown() override {
     if (!broker_) return;
     broker_->process().signal(SIGTERM);
     EXPECT_EQ(broker_->process().wait_exit(10s), 0) << tail(broker_->process().err());
-  }
-
-  // /healthz is served without auth: "HTTP/1.x 200" once the listener is up. request_line
-  // ends the request with "\n", so the line carries the rest of the blank line.
-  bool wait_for_healthz(std::chrono::milliseconds timeout) const {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-      const auto status = request_line(admin_, "GET /healthz HTTP/1.0\r\n\r", 1s);
-      if (status && status->find(" 200") != std::string::npos) return true;
-      std::this_thread::sleep_for(100ms);
-    }
-    return false;
   }
 
   // berthctl over tcp with `signing` (--access-key ... --secret-key ...) when the broker has
