@@ -185,6 +185,33 @@ TEST_F(admin_http, wrong_methods_are_405_and_oversized_requests_413) {
   send(c, "after", 0, "still here");
 }
 
+// Admin clients that connect and stall (half a request each, more connections than allowed)
+// hold only the admin listener: producers and consumers are served as before.
+TEST_F(admin_http, stalled_admin_clients_do_not_stall_the_data_path) {
+  std::vector<std::unique_ptr<wire_client>> stalled;
+  for (int i = 0; i < 80; ++i) {  // max_connections is 64
+    stalled.push_back(std::make_unique<wire_client>(admin));
+    try {
+      stalled.back()->send(std::string("GET /metrics HTTP/1.1\r\nHost: x\r\n"));  // never ends
+    } catch (const std::runtime_error&) {
+      // one beyond max_connections, closed by the listener as it arrived
+    }
+  }
+  wire_client c(endpoint);
+  create_topic(c, "busy", 1);
+  for (int i = 0; i < 20; ++i) send(c, "busy", 0, "through");
+  const std::vector<uint8_t> frame = pull_visible(c, "busy", 0, 20);
+  const auto pulled = body_of<wire::pull_response>(frame);
+  ASSERT_TRUE(pulled);
+  EXPECT_EQ(pulled->messages.size(), 20u);
+  stalled.clear();  // once they are gone, the admin listener answers again
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    if (const auto ok = http_get(admin, "/healthz"); ok && ok->status == 200) return;
+    std::this_thread::sleep_for(50ms);
+  }
+  FAIL() << "the admin listener did not answer after the stalled clients left";
+}
+
 // A transport that could not start (on_start_error = "disable") keeps the broker unready:
 // /readyz names it, /healthz still says alive.
 TEST(admin_readiness, a_disabled_transport_makes_the_broker_unready) {
