@@ -60,14 +60,15 @@ listen = "127.0.0.1:0"
 }
 
 // Start berthd with `config_text` (written to <dir>/berth.toml), `env` set over the test's
-// environment; wait until its transports listen.
+// environment, through `launcher` when one is given (a command that execs its arguments, such
+// as setpriv or strace); wait until its transports listen.
 class running_broker {
  public:
-  running_broker(const temp_dir& dir, const std::string& config_text, const environment& env = {})
+  running_broker(const temp_dir& dir, const std::string& config_text, const environment& env = {},
+                 std::vector<std::string> launcher = {})
       : config_(dir.write("berth.toml", config_text)),
-        process_(std::make_unique<child_process>(
-            std::vector<std::string>{berthd_path().string(), "--config", config_.string()},
-            dir.path(), dir.path(), env)) {}
+        process_(std::make_unique<child_process>(with_berthd(std::move(launcher)), dir.path(),
+                                                 dir.path(), env)) {}
 
   // The endpoint of the first transport, parsed from berthd's log, or "" if it never started.
   std::string wait_for_endpoint(std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
@@ -103,6 +104,11 @@ class running_broker {
   [[nodiscard]] const std::filesystem::path& config_file() const { return config_; }
 
  private:
+  std::vector<std::string> with_berthd(std::vector<std::string> argv) const {
+    argv.insert(argv.end(), {berthd_path().string(), "--config", config_.string()});
+    return argv;
+  }
+
   std::filesystem::path config_;
   std::unique_ptr<child_process> process_;
 };

@@ -66,13 +66,16 @@ class acl_broker_test : public ::testing::Test {
  protected:
   void SetUp() override {
     accounts_file_ = dir_.write("acl.toml", accounts);
-    broker_ = std::make_unique<running_broker>(
-        dir_, memory_broker_config(dir_, fmt::format(R"([auth]
+    std::string config = memory_broker_config(dir_, fmt::format(R"([auth]
 plugin = "acl"
 accounts = "{}"
 check_interval = "100ms"
 )",
-                                                     accounts_file_.string())));
+                                                                accounts_file_.string()));
+    const std::string broker_table = "[broker]\n";
+    config.insert(config.find(broker_table) + broker_table.size(),
+                  fmt::format("log_level = \"{}\"\n", log_level_));
+    broker_ = std::make_unique<running_broker>(dir_, config);
     endpoint_ = broker_->wait_for_endpoint();
     ASSERT_FALSE(endpoint_.empty()) << broker_->process().err();
     auto made = admin_as("admin", "admin-secret-0000001").create_topic("orders", 1);
@@ -142,6 +145,7 @@ check_interval = "100ms"
         .count();
   }
 
+  std::string log_level_ = "info";
   temp_dir dir_;
   std::filesystem::path accounts_file_;
   std::unique_ptr<running_broker> broker_;
@@ -300,6 +304,40 @@ TEST_F(acl_broker_test, the_admin_listener_needs_an_admin_account) {
             std::string::npos);
   EXPECT_EQ(broker_->process().err().find("not-the-secret-at-all"), std::string::npos)
       << "no secret logged";
+}
+
+// The broker at its most verbose, through every path that handles a secret: signed requests
+// that pass and fail, the admin listener's Basic credentials, a reload of the accounts. No
+// secret key, and no Authorization header that carries one, reaches the log.
+class acl_trace_log_test : public acl_broker_test {
+ protected:
+  acl_trace_log_test() { log_level_ = "trace"; }
+};
+
+TEST_F(acl_trace_log_test, no_secret_reaches_the_log_even_at_trace_level) {
+  EXPECT_EQ(send_as("producer", "producer-secret-0001", "orders"), "");
+  EXPECT_NE(send_as("producer", "guessed-secret-00001", "orders"), "");
+  EXPECT_EQ(pull_as("consumer", "consumer-secret-0001", "readers-1", "orders"), "");
+  EXPECT_NE(pull_as("consumer", "guessed-secret-00002", "readers-1", "orders"), "");
+  ASSERT_TRUE(admin_as("admin", "admin-secret-0000001").create_topic("audit", 1));
+  const std::string admin = broker_->wait_for_admin_endpoint();
+  ASSERT_FALSE(admin.empty()) << broker_->process().err();
+  EXPECT_EQ(http_get(admin, "/api/v1/config", "admin:admin-secret-0000001")->status, 200u);
+  EXPECT_EQ(http_get(admin, "/metrics", "admin:guessed-secret-00003")->status, 401u);
+  broker_->process().signal(SIGHUP);
+  ASSERT_TRUE(broker_->process().wait_for_output("accounts reloaded from", 5s))
+      << broker_->process().err();
+
+  const std::string log = broker_->process().err();
+  ASSERT_NE(log.find(" debug "), std::string::npos) << "the broker logged below info";
+  for (const char* secret :
+       {"admin-secret-0000001", "producer-secret-0001", "consumer-secret-0001",
+        "wide-secret-00000001", "remote-secret-000001", "guessed-secret-00001",
+        "guessed-secret-00002", "guessed-secret-00003",
+        // base64 of "admin:admin-secret-0000001" and "admin:guessed-secret-00003", as sent
+        "YWRtaW46YWRtaW4tc2VjcmV0LTAwMDAwMDE=", "YWRtaW46Z3Vlc3NlZC1zZWNyZXQtMDAwMDM="}) {
+    EXPECT_EQ(log.find(secret), std::string::npos) << secret << " is in the log";
+  }
 }
 
 TEST(acl_startup, config_acl_toml_is_valid) {
