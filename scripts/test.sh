@@ -32,4 +32,5 @@ stage "fuzz build (clang libFuzzer) and bounded runs"
 CC=clang CXX=clang++ cmake -S "$root" -B "$root/build-fuzz" -G Ninja -DCMAKE_BUILD_TYPE=Debug \
   -DBERTH_FUZZ=ON > /dev/null
 cmake --build "$root/build-fuzz" -j "$jobs" --target berth_fuzzers
-ctest --test-dir "$root/build-fuzz" --output-on-failure -L fuzz
+# Each fuzzer runs on one core: two at a time.
+ctest --test-dir "$root/build-fuzz" --output-on-failure -L fuzz -j "$jobs"
