@@ -135,7 +135,7 @@ void mmap_store::write_checkpoint_now() {
 
 void mmap_store::refresh_disk_state() {
   if (!retention_.refresh_disk()) return;
-  disk_full_metric_.set(retention_.disk_full() ? 1 : 0);
+  publish_disk_full();
   if (retention_.disk_full()) {
     host_.error(retention_.disk_full_message());
   } else {
@@ -143,28 +143,66 @@ void mmap_store::refresh_disk_state() {
   }
 }
 
+void mmap_store::publish_disk_full() {
+  const bool full = retention_.disk_full() || out_of_space_.load(std::memory_order_acquire);
+  disk_full_metric_.set(full ? 1 : 0);
+}
+
+void mmap_store::note_out_of_space(const std::string& what) {
+  if (out_of_space_.exchange(true, std::memory_order_acq_rel)) return;
+  publish_disk_full();
+  host_.error(what);
+}
+
+void mmap_store::note_space_back() {
+  if (!out_of_space_.exchange(false, std::memory_order_acq_rel)) return;
+  publish_disk_full();
+  host_.info("disk space is back: a new file could be allocated, appends accepted again");
+}
+
 void mmap_store::housekeeping() {
-  try {
-    write_checkpoint_now();
-    refresh_disk_state();
+  // Each step on its own: a checkpoint that cannot be written (a full or read-only disk) must
+  // not keep the disk check and retention, which may free space, from running.
+  std::string problems;
+  const auto step = [&](const char* what, const auto& run) {
+    try {
+      run();
+    } catch (const std::exception& e) {
+      problems += std::string(problems.empty() ? "" : "; ") + what + ": " + e.what();
+    }
+  };
+  step("checkpoint", [&] { write_checkpoint_now(); });
+  step("disk check", [&] { refresh_disk_state(); });
+  step("retention", [&] {
     const berth_retention_report done = retention_.run(0, BERTH_RETENTION_EXPIRED);
     if (done.units_deleted > 0) {
       host_.info("retention deleted ", done.units_deleted, " segments (", done.bytes_freed,
                  " bytes); the log now starts at ", done.log_min_offset);
     }
-    // Make the next segment once the current one is half full, so that the roll does not
-    // wait for fallocate, without holding a spare segment's worth of disk from the start.
+  });
+  // Make the next segment once the current one is half full, so that the roll does not
+  // wait for fallocate, without holding a spare segment's worth of disk from the start.
+  step("preallocating the next segment", [&] {
     const auto segments = log_.segments();
     if (!segments.empty() && log_.write_offset() - segments.back().start > config_.segment_size / 2) {
       log_.preallocate_next();
     }
-    // A counter only moves by deltas; the flusher counts on its own hot path.
-    const uint64_t syncs = flusher_.syncs();
-    syncs_metric_.add(static_cast<int64_t>(syncs - syncs_reported_));
-    syncs_reported_ = syncs;
-  } catch (const std::exception& e) {
-    host_.error("housekeeping: ", e.what());
+  });
+  // A counter only moves by deltas; the flusher counts on its own hot path.
+  const uint64_t syncs = flusher_.syncs();
+  syncs_metric_.add(static_cast<int64_t>(syncs - syncs_reported_));
+  syncs_reported_ = syncs;
+  report_housekeeping(problems);
+}
+
+void mmap_store::report_housekeeping(const std::string& problems) {
+  if (problems == housekeeping_problems_) return;
+  if (!problems.empty()) {
+    host_.error("housekeeping: ", problems, " (logged again only when this changes)");
+  } else {
+    host_.info("housekeeping works again");
   }
+  housekeeping_problems_ = problems;
 }
 
 void mmap_store::sync() {
@@ -182,7 +220,21 @@ void mmap_store::append(std::span<const berth_message_view* const> messages,
   if (retention_.disk_full()) throw sdk::plugin_error(BERTH_E_FULL, retention_.disk_full_message());
   if (config_.flush == flush_mode::async) flusher_.wait_for_room();
 
-  const auto [end, record_bytes] = appender_.write(messages, results, now_ms());
+  appender::written done{};
+  try {
+    done = appender_.write(messages, results, now_ms());
+  } catch (const sdk::plugin_error& e) {
+    if (e.status() != BERTH_E_FULL) throw;
+    // The file system had no room for a new file (the ratio guard did not see it coming).
+    const std::string what = std::string(e.what()) +
+                             "; appends are refused until space is freed on the file system "
+                             "holding " + config_.dir.string() +
+                             " (each append tries again), reads go on";
+    note_out_of_space(what);
+    throw sdk::plugin_error(BERTH_E_FULL, what);
+  }
+  if (out_of_space_.load(std::memory_order_relaxed)) note_space_back();
+  const auto [end, record_bytes] = done;
   messages_appended_.fetch_add(messages.size(), std::memory_order_relaxed);
   bytes_appended_.fetch_add(record_bytes, std::memory_order_relaxed);
   appended_metric_.add(static_cast<int64_t>(messages.size()));
@@ -223,7 +275,8 @@ berth_store_stats mmap_store::stats() {
   berth_store_stats s{};
   s.struct_size = sizeof s;
   s.fenced = flusher_.fenced() ? 1 : 0;
-  s.disk_full = retention_.disk_full() ? 1 : 0;
+  const bool full = retention_.disk_full() || out_of_space_.load(std::memory_order_acquire);
+  s.disk_full = full ? 1 : 0;
   s.queue_count = static_cast<uint32_t>(queues_.size());
   s.log_min_offset = log_.min_offset();
   s.log_max_offset = log_.write_offset();

@@ -45,6 +45,13 @@ class mmap_store final : public sdk::store_plugin {
   void housekeeping();
   // Re-read the file system's usage; tell the operator when appends start or stop being refused.
   void refresh_disk_state();
+  // The disk_full gauge: past the ratio, or an append met ENOSPC and none succeeded since.
+  void publish_disk_full();
+  // An append failed for lack of space (`what`): said once, until an append succeeds again.
+  void note_out_of_space(const std::string& what);
+  void note_space_back();
+  // Log a housekeeping failure once (until it changes), and when housekeeping works again.
+  void report_housekeeping(const std::string& problems);
   void write_checkpoint_now();
   [[nodiscard]] uint64_t visible_limit() const;
   [[nodiscard]] int64_t now_ms() const;
@@ -63,6 +70,8 @@ class mmap_store final : public sdk::store_plugin {
   periodic housekeeper_;
   uint64_t checkpointed_ = 0;  // housekeeper thread only
   uint64_t syncs_reported_ = 0;  // housekeeper thread only: flusher syncs already counted
+  std::string housekeeping_problems_;  // housekeeper thread only: what failed last time
+  std::atomic<bool> out_of_space_{false};
   std::atomic<uint64_t> messages_appended_{0};
   std::atomic<uint64_t> bytes_appended_{0};
   sdk::metric appended_metric_;

@@ -1,0 +1,342 @@
+// Faults injected into a real berthd on store-mmap under sync flush: a disk that fills up (past
+// the disk_full ratio, and to a real ENOSPC), fdatasync failing with EIO and fallocate with
+// ENOSPC (strace attached to the running broker), and a data directory made read-only while it
+// runs and before it starts. In every case producers get a clear refusal instead of a hang,
+// reads go on, nothing acknowledged is lost, and appends come back once the fault is gone (or,
+// after a failed sync, after a restart).
+#include "fault_fixture.hpp"
+
+#include <csignal>
+
+namespace berth::test::fault {
+namespace {
+
+constexpr size_t body_size = 32 * 1024;
+constexpr size_t mib = 1024 * 1024;
+
+bool contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+// Sends until one is acknowledged again or `timeout` passes; the time it took, or nullopt.
+std::optional<std::chrono::milliseconds> time_until_accepted(producer& p,
+                                                             std::chrono::milliseconds timeout) {
+  const auto began = std::chrono::steady_clock::now();
+  while (std::chrono::steady_clock::now() - began < timeout) {
+    const producer::outcome out = p.send_one();
+    if (out.answered && out.status == wire::status::ok) {
+      return std::chrono::duration_cast<std::chrono::milliseconds>(
+          std::chrono::steady_clock::now() - began);
+    }
+    std::this_thread::sleep_for(20ms);
+  }
+  return std::nullopt;
+}
+
+struct broker_under_test {
+  std::unique_ptr<running_broker> broker;
+  std::string endpoint;
+  std::string admin;
+};
+
+broker_under_test start_broker(const temp_dir& dir, const std::string& config) {
+  broker_under_test b;
+  b.broker = std::make_unique<running_broker>(dir, config);
+  b.endpoint = b.broker->wait_for_endpoint();
+  b.admin = b.broker->wait_for_admin_endpoint();
+  return b;
+}
+
+void stop_broker(broker_under_test& b) {
+  b.broker->process().signal(SIGTERM);
+  EXPECT_TRUE(b.broker->process().wait_exit(15s).has_value()) << b.broker->process().err();
+}
+
+// ---- a disk that fills up ------------------------------------------------------------------
+
+TEST(disk_full, past_the_ratio_appends_are_refused_reads_go_on_and_freeing_space_lets_them_in) {
+  temp_dir dir;
+  const fs::path disk = dir.path() / "disk";
+  fs::create_directories(disk);
+  mount_guard tmpfs;
+  FAULT_MOUNT_OR_SKIP(tmpfs.mount_tmpfs(disk, "32m"));
+  // 12 of 32 MiB taken by someone else; appends stop above 60% (19.2 MiB). High water at 1.0:
+  // retention must not delete unconsumed segments to make room (it would, by design, below).
+  write_filler(disk / "filler", 12 * mib);
+  const fs::path data = disk / "data";
+  auto b = start_broker(dir, fault_broker_config(data, "disk_full = 0.6\ndisk_high_water = 1.0"));
+  ASSERT_FALSE(b.endpoint.empty()) << b.broker->process().err();
+  ASSERT_FALSE(b.admin.empty()) << b.broker->process().err();
+
+  producer p(b.endpoint, "FaultDiskFull", 2, body_size);
+  p.create_topic();
+  // Paced (16 MiB/s at most): the ratio is checked every housekeeping interval, and unpaced
+  // sends on a tmpfs would fill the last 12 MiB to a real ENOSPC between two checks.
+  const producer::outcome refused = p.send_until_refused(4000, 2ms);
+  ASSERT_TRUE(refused.answered) << "a SEND got no answer within 15 s\n" << b.broker->process().err();
+  EXPECT_EQ(refused.status, wire::status::store_full)
+      << wire::name(refused.status) << ": " << refused.message;
+  EXPECT_TRUE(contains(refused.message, "disk full")) << refused.message;
+  EXPECT_TRUE(contains(refused.message, (data / "store").string())) << refused.message;
+  EXPECT_TRUE(contains(refused.message, "disk_full = 60%")) << refused.message;
+  EXPECT_TRUE(contains(refused.message, "until space is freed")) << refused.message;
+  EXPECT_GT(p.acked_count(), 100u);
+
+  // Refused again at once, not after a wait.
+  const auto again_began = std::chrono::steady_clock::now();
+  const producer::outcome again = p.send_one();
+  EXPECT_EQ(again.status, wire::status::store_full) << again.message;
+  EXPECT_LT(std::chrono::steady_clock::now() - again_began, 1s);
+
+  EXPECT_EQ(verify_acked(b.endpoint, p.topic(), p.acked()), p.acked_count());
+  const http_answer ready = admin_get(b.admin, "/readyz");
+  EXPECT_TRUE(contains(ready.body, "the disk is full")) << ready.body;
+  const http_answer metrics = admin_get(b.admin, "/metrics");
+  EXPECT_EQ(metric_value(metrics.body, "berth_store_disk_full"), 1) << metrics.body;
+  EXPECT_TRUE(b.broker->process().wait_for_output("disk full: ", 1s));
+
+  // Space comes back: housekeeping (every 100 ms here, 1 s by default) lets appends in.
+  fs::remove(disk / "filler");
+  const auto took = time_until_accepted(p, 5s);
+  ASSERT_TRUE(took) << "appends still refused 5 s after space was freed\n"
+                    << b.broker->process().err();
+  EXPECT_LT(*took, 2s);
+  ::testing::Test::RecordProperty("accepted_again_after_ms", static_cast<int>(took->count()));
+  EXPECT_TRUE(b.broker->process().wait_for_output("disk space is back", 2s));
+  EXPECT_EQ(metric_value(admin_get(b.admin, "/metrics").body, "berth_store_disk_full"), 0);
+  EXPECT_EQ(verify_acked(b.endpoint, p.topic(), p.acked()), p.acked_count());
+}
+
+TEST(disk_full, a_real_enospc_at_a_segment_roll_refuses_the_append_and_the_next_one_retries) {
+  temp_dir dir;
+  const fs::path disk = dir.path() / "disk";
+  fs::create_directories(disk);
+  mount_guard tmpfs;
+  FAULT_MOUNT_OR_SKIP(tmpfs.mount_tmpfs(disk, "24m"));
+  write_filler(disk / "filler", 8 * mib);
+  const fs::path data = disk / "data";
+  // The ratio guard off: the file system itself says no (fallocate of the next segment).
+  auto b = start_broker(dir, fault_broker_config(data, "disk_full = 1.0\ndisk_high_water = 1.0"));
+  ASSERT_FALSE(b.endpoint.empty()) << b.broker->process().err();
+  ASSERT_FALSE(b.admin.empty()) << b.broker->process().err();
+
+  producer p(b.endpoint, "FaultEnospc", 2, body_size);
+  p.create_topic();
+  const producer::outcome refused = p.send_until_refused(4000);
+  ASSERT_TRUE(refused.answered) << "a SEND got no answer within 15 s\n" << b.broker->process().err();
+  EXPECT_EQ(refused.status, wire::status::store_full)
+      << wire::name(refused.status) << ": " << refused.message;
+  EXPECT_TRUE(contains(refused.message, "No space left on device")) << refused.message;
+  EXPECT_TRUE(contains(refused.message, (data / "store" / "commitlog").string())) << refused.message;
+  EXPECT_GT(p.acked_count(), 100u);
+
+  const producer::outcome again = p.send_one();
+  EXPECT_EQ(again.status, wire::status::store_full) << again.message;
+  EXPECT_EQ(verify_acked(b.endpoint, p.topic(), p.acked()), p.acked_count());
+  EXPECT_TRUE(b.broker->process().wait_for_output("No space left on device", 1s))
+      << "the broker must log the refusal\n" << b.broker->process().err();
+  const http_answer ready = admin_get(b.admin, "/readyz");
+  EXPECT_EQ(ready.status, 200u) << "a full disk does not fence\n" << ready.body;
+  EXPECT_TRUE(contains(ready.body, "the disk is full")) << ready.body;
+  const http_answer metrics = admin_get(b.admin, "/metrics");
+  EXPECT_EQ(metric_value(metrics.body, "berth_store_disk_full"), 1) << metrics.body;
+  EXPECT_EQ(metric_value(metrics.body, "berth_store_fenced"), 0) << metrics.body;
+
+  fs::remove(disk / "filler");
+  const auto took = time_until_accepted(p, 5s);
+  ASSERT_TRUE(took) << "appends still refused 5 s after space was freed\n"
+                    << b.broker->process().err();
+  EXPECT_LT(*took, 1s);
+  ::testing::Test::RecordProperty("accepted_again_after_ms", static_cast<int>(took->count()));
+  EXPECT_EQ(metric_value(admin_get(b.admin, "/metrics").body, "berth_store_disk_full"), 0);
+  EXPECT_EQ(verify_acked(b.endpoint, p.topic(), p.acked()), p.acked_count());
+
+  // And it all survives a restart.
+  stop_broker(b);
+  auto restarted = start_broker(dir, fault_broker_config(data, "disk_full = 1.0\ndisk_high_water = 1.0"));
+  ASSERT_FALSE(restarted.endpoint.empty()) << restarted.broker->process().err();
+  EXPECT_EQ(verify_acked(restarted.endpoint, p.topic(), p.acked()), p.acked_count());
+}
+
+// ---- syscalls failed under strace ----------------------------------------------------------
+
+std::optional<fs::path> strace_or_skip_reason(std::string& reason) {
+  const auto strace = find_program("strace");
+  if (!strace) reason = "strace is not installed (scripts/install-deps.sh installs it)";
+  return strace;
+}
+
+TEST(injected, fdatasync_eio_fences_the_store_reads_go_on_and_a_restart_keeps_every_ack) {
+  std::string why;
+  const auto strace = strace_or_skip_reason(why);
+  if (!strace) GTEST_SKIP() << why;
+  temp_dir dir;
+  const fs::path data = dir.path() / "data";
+  const std::string config = fault_broker_config(data, "");
+  auto b = start_broker(dir, config);
+  ASSERT_FALSE(b.endpoint.empty()) << b.broker->process().err();
+  ASSERT_FALSE(b.admin.empty()) << b.broker->process().err();
+
+  producer p(b.endpoint, "FaultEio", 2, body_size);
+  p.create_topic();
+  for (int i = 0; i < 40; ++i) ASSERT_EQ(p.send_one().status, wire::status::ok);
+
+  temp_dir trace_dir;
+  strace_injection eio(*strace, b.broker->process().pid(), "fdatasync", "EIO", trace_dir.path());
+  if (!eio.attached()) {
+    GTEST_SKIP() << "needs CAP_SYS_PTRACE to attach strace to berthd: " << eio.output();
+  }
+  const producer::outcome refused = p.send_one();
+  ASSERT_TRUE(refused.answered) << b.broker->process().err();
+  EXPECT_EQ(refused.status, wire::status::store_failed)
+      << wire::name(refused.status) << ": " << refused.message;
+  EXPECT_TRUE(contains(refused.message, "store fenced")) << refused.message;
+  EXPECT_TRUE(contains(refused.message, "fdatasync")) << refused.message;
+  EXPECT_TRUE(contains(refused.message, "Input/output error")) << refused.message;
+  // Fenced for good: later appends are refused at once, with the same cause.
+  const producer::outcome later = p.send_one();
+  EXPECT_EQ(later.status, wire::status::store_failed) << later.message;
+  EXPECT_TRUE(contains(later.message, "Input/output error")) << later.message;
+  eio.stop();  // a sync would work again; the store must stay fenced all the same
+  const producer::outcome after_detach = p.send_one();
+  EXPECT_EQ(after_detach.status, wire::status::store_failed) << after_detach.message;
+
+  EXPECT_TRUE(b.broker->process().wait_for_output("commit log fenced", 1s))
+      << b.broker->process().err();
+  const http_answer ready = admin_get(b.admin, "/readyz");
+  EXPECT_EQ(ready.status, 503u) << ready.body;
+  EXPECT_TRUE(contains(ready.body, "fenced")) << ready.body;
+  EXPECT_EQ(metric_value(admin_get(b.admin, "/metrics").body, "berth_store_fenced"), 1);
+  EXPECT_EQ(p.acked_count(), 40u);
+  EXPECT_EQ(verify_acked(b.endpoint, p.topic(), p.acked()), p.acked_count());
+
+  stop_broker(b);
+  auto restarted = start_broker(dir, config);
+  ASSERT_FALSE(restarted.endpoint.empty()) << restarted.broker->process().err();
+  EXPECT_EQ(verify_acked(restarted.endpoint, p.topic(), p.acked()), p.acked_count());
+  EXPECT_EQ(admin_get(restarted.admin, "/readyz").status, 200u);
+  producer more(restarted.endpoint, p.topic(), 2, body_size);
+  EXPECT_EQ(more.send_one().status, wire::status::ok);
+}
+
+TEST(injected, fallocate_enospc_at_a_segment_roll_is_store_full_not_a_fence) {
+  std::string why;
+  const auto strace = strace_or_skip_reason(why);
+  if (!strace) GTEST_SKIP() << why;
+  temp_dir dir;
+  const fs::path data = dir.path() / "data";
+  auto b = start_broker(dir, fault_broker_config(data, ""));
+  ASSERT_FALSE(b.endpoint.empty()) << b.broker->process().err();
+  ASSERT_FALSE(b.admin.empty()) << b.broker->process().err();
+
+  // One message per queue first: the first segment, the queue and index files exist before
+  // fallocate starts failing.
+  producer p(b.endpoint, "FaultFallocate", 2, body_size);
+  p.create_topic();
+  for (int i = 0; i < 2; ++i) ASSERT_EQ(p.send_one().status, wire::status::ok);
+
+  temp_dir trace_dir;
+  strace_injection enospc(*strace, b.broker->process().pid(), "fallocate", "ENOSPC",
+                          trace_dir.path());
+  if (!enospc.attached()) {
+    GTEST_SKIP() << "needs CAP_SYS_PTRACE to attach strace to berthd: " << enospc.output();
+  }
+  // 32 KiB messages: the 1 MiB segment rolls within 32 of them.
+  const producer::outcome refused = p.send_until_refused(100);
+  ASSERT_TRUE(refused.answered) << b.broker->process().err();
+  EXPECT_EQ(refused.status, wire::status::store_full)
+      << wire::name(refused.status) << ": " << refused.message;
+  EXPECT_TRUE(contains(refused.message, "No space left on device")) << refused.message;
+  EXPECT_TRUE(contains(refused.message, "commitlog")) << refused.message;
+  EXPECT_EQ(p.send_one().status, wire::status::store_full);
+
+  const http_answer ready = admin_get(b.admin, "/readyz");
+  EXPECT_EQ(ready.status, 200u) << "ENOSPC must not fence\n" << ready.body;
+  EXPECT_EQ(metric_value(admin_get(b.admin, "/metrics").body, "berth_store_fenced"), 0);
+  EXPECT_EQ(verify_acked(b.endpoint, p.topic(), p.acked()), p.acked_count());
+
+  enospc.stop();
+  const auto took = time_until_accepted(p, 5s);
+  ASSERT_TRUE(took) << "appends still refused 5 s after fallocate works again\n"
+                    << b.broker->process().err();
+  EXPECT_LT(*took, 1s);
+  for (int i = 0; i < 40; ++i) ASSERT_EQ(p.send_one().status, wire::status::ok);
+  EXPECT_EQ(verify_acked(b.endpoint, p.topic(), p.acked()), p.acked_count());
+}
+
+// ---- a read-only data directory ------------------------------------------------------------
+
+TEST(read_only, made_read_only_while_running_refuses_new_files_reads_go_on_and_rw_recovers) {
+  temp_dir dir;
+  const fs::path data = dir.path() / "data";
+  const std::string config = fault_broker_config(data, "");
+  auto b = start_broker(dir, config);
+  ASSERT_FALSE(b.endpoint.empty()) << b.broker->process().err();
+
+  producer p(b.endpoint, "FaultReadOnly", 2, body_size);
+  p.create_topic();
+  for (int i = 0; i < 10; ++i) ASSERT_EQ(p.send_one().status, wire::status::ok);
+  // Visible first: the queue files of a queue's first message are made after its ack (by the
+  // dispatcher), and could not be made once the directory is read-only.
+  ASSERT_EQ(verify_acked(b.endpoint, p.topic(), p.acked()), p.acked_count());
+
+  mount_guard ro;
+  FAULT_MOUNT_OR_SKIP(ro.bind_read_only(data));
+  // Files already open stay writable: appends go on until a new segment must be made.
+  const producer::outcome refused = p.send_until_refused(200);
+  ASSERT_TRUE(refused.answered) << b.broker->process().err();
+  EXPECT_EQ(refused.status, wire::status::store_failed)
+      << wire::name(refused.status) << ": " << refused.message;
+  EXPECT_TRUE(contains(refused.message, "Read-only file system")) << refused.message;
+  EXPECT_TRUE(contains(refused.message, (data / "store" / "commitlog").string())) << refused.message;
+  EXPECT_EQ(p.send_one().status, wire::status::store_failed);
+  EXPECT_EQ(verify_acked(b.endpoint, p.topic(), p.acked()), p.acked_count());
+
+  // The checkpoint cannot be written either: said once, not every housekeeping interval.
+  std::this_thread::sleep_for(1s);
+  const std::string log = b.broker->process().err();
+  EXPECT_EQ(count_of(log, "checkpoint.tmp: Read-only file system"), 1u) << log;
+  // Config changes that need a file are refused with the cause.
+  wire_client admin_client(b.endpoint);
+  const auto created = admin_client.call(wire::code::topic_create,
+                                         wire::topic_create_request{"FaultReadOnly2", 1, 6});
+  ASSERT_TRUE(created);
+  EXPECT_NE(header_of(*created).status, wire::status::ok);
+  EXPECT_TRUE(contains(error_text(*created), "Read-only file system")) << error_text(*created);
+
+  ro.unmount();
+  const auto took = time_until_accepted(p, 5s);
+  ASSERT_TRUE(took) << "appends still refused 5 s after the remount\n" << b.broker->process().err();
+  EXPECT_LT(*took, 1s);
+  EXPECT_TRUE(b.broker->process().wait_for_output("housekeeping works again", 2s))
+      << b.broker->process().err();
+  EXPECT_EQ(verify_acked(b.endpoint, p.topic(), p.acked()), p.acked_count());
+
+  stop_broker(b);
+  auto restarted = start_broker(dir, config);
+  ASSERT_FALSE(restarted.endpoint.empty()) << restarted.broker->process().err();
+  EXPECT_EQ(verify_acked(restarted.endpoint, p.topic(), p.acked()), p.acked_count());
+}
+
+TEST(read_only, berthd_on_a_read_only_data_dir_exits_naming_the_directory_and_the_cause) {
+  temp_dir dir;
+  const fs::path data = dir.path() / "data";
+  const std::string config = fault_broker_config(data, "");
+  {
+    // A data directory that was used before (its lock and store files exist).
+    auto b = start_broker(dir, config);
+    ASSERT_FALSE(b.endpoint.empty()) << b.broker->process().err();
+    stop_broker(b);
+  }
+  mount_guard ro;
+  FAULT_MOUNT_OR_SKIP(ro.bind_read_only(data));
+  const fs::path config_file = dir.write("berth.toml", config);
+  const run_result r = run({berthd_path().string(), "--config", config_file.string()}, dir.path(), 20s);
+  EXPECT_NE(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.exit_code, -1) << "berthd did not exit\n" << r.err;
+  EXPECT_TRUE(contains(r.err, data.string())) << r.err;
+  EXPECT_TRUE(contains(r.err, "Read-only file system")) << r.err;
+}
+
+}  // namespace
+}  // namespace berth::test::fault
