@@ -175,9 +175,11 @@ class producer {
   producer(const std::string& endpoint, std::string topic, uint32_t queues, size_t body_size)
       : client_(endpoint), topic_(std::move(topic)), queues_(queues), body_size_(body_size) {}
 
-  void create_topic() {
+  // The topic with `queues` queues (default: the ones this producer takes turns on).
+  void create_topic(uint32_t queues = 0) {
+    const uint32_t count = queues != 0 ? queues : queues_;
     const auto answer =
-        client_.call(wire::code::topic_create, wire::topic_create_request{topic_, queues_, 6});
+        client_.call(wire::code::topic_create, wire::topic_create_request{topic_, count, 6});
     ASSERT_TRUE(answer) << "no answer to TOPIC_CREATE";
     ASSERT_EQ(header_of(*answer).status, wire::status::ok) << error_text(*answer);
   }
@@ -189,8 +191,10 @@ class producer {
   };
 
   // One SEND to the next queue; an acknowledged message is remembered.
-  outcome send_one() {
-    const uint32_t queue = static_cast<uint32_t>(sent_ % queues_);
+  outcome send_one() { return send_to(static_cast<uint32_t>(sent_ % queues_)); }
+
+  // One SEND to `queue` (which may be past the queues this producer takes turns on).
+  outcome send_to(uint32_t queue) {
     const std::string body = body_for(queue, sent_, body_size_);
     wire::message m;
     m.topic = topic_;

@@ -318,6 +318,47 @@ TEST(read_only, made_read_only_while_running_refuses_new_files_reads_go_on_and_r
   EXPECT_EQ(verify_acked(restarted.endpoint, p.topic(), p.acked()), p.acked_count());
 }
 
+TEST(read_only, a_queue_first_written_while_read_only_stops_appends_instead_of_hiding_acks) {
+  temp_dir dir;
+  const fs::path data = dir.path() / "data";
+  auto b = start_broker(dir, fault_broker_config(data, ""));
+  ASSERT_FALSE(b.endpoint.empty()) << b.broker->process().err();
+
+  // Queues 0 and 1 are in use (their files exist); queue 2 gets its first message while the
+  // directory is read-only, so its consume-queue file cannot be made.
+  producer p(b.endpoint, "FaultNewQueue", 2, 1024);
+  p.create_topic(3);
+  for (int i = 0; i < 4; ++i) ASSERT_EQ(p.send_one().status, wire::status::ok);
+  ASSERT_EQ(verify_acked(b.endpoint, p.topic(), p.acked()), p.acked_count());
+
+  mount_guard ro;
+  FAULT_MOUNT_OR_SKIP(ro.bind_read_only(data));
+  const producer::outcome first = p.send_to(2);  // lands in the open segment: acknowledged
+  EXPECT_EQ(first.status, wire::status::ok) << first.message;
+  // From the moment the queue file fails, appends are refused, naming the cause; nothing is
+  // acknowledged that readers cannot get to.
+  producer::outcome refused;
+  const auto until = std::chrono::steady_clock::now() + 3s;
+  while (std::chrono::steady_clock::now() < until) {
+    refused = p.send_one();
+    if (!refused.answered || refused.status != wire::status::ok) break;
+    std::this_thread::sleep_for(10ms);
+  }
+  ASSERT_TRUE(refused.answered) << b.broker->process().err();
+  EXPECT_EQ(refused.status, wire::status::store_failed)
+      << wire::name(refused.status) << ": " << refused.message;
+  EXPECT_TRUE(contains(refused.message, "Read-only file system")) << refused.message;
+  EXPECT_TRUE(contains(refused.message, "consumequeue")) << refused.message;
+
+  ro.unmount();
+  const auto took = time_until_accepted(p, 5s);
+  ASSERT_TRUE(took) << "appends still refused 5 s after the remount\n" << b.broker->process().err();
+  EXPECT_LT(*took, 2s);
+  EXPECT_EQ(verify_acked(b.endpoint, p.topic(), p.acked()), p.acked_count());
+  const std::string log = b.broker->process().err();
+  EXPECT_LE(count_of(log, "dispatch stalled"), 1u) << log;
+}
+
 TEST(read_only, berthd_on_a_read_only_data_dir_exits_naming_the_directory_and_the_cause) {
   temp_dir dir;
   const fs::path data = dir.path() / "data";

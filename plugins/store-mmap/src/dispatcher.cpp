@@ -2,6 +2,8 @@
 
 #include "record_keys.hpp"
 
+#include <berth/plugin/error.hpp>
+
 #include <map>
 #include <utility>
 #include <vector>
@@ -72,11 +74,17 @@ void dispatcher::run() {
     bool progressed = false;
     try {
       progressed = dispatch_round();
+      if (stalled_.load(std::memory_order_acquire)) clear_stall();
     } catch (const std::exception& e) {
-      // A queue or index file could not be extended (disk full, I/O error): the records stay
-      // in the log, and the next round tries again.
-      parts_.report_error(std::string("dispatch stalled at log offset ") +
-                          std::to_string(dispatched()) + ": " + e.what());
+      // A queue or index file could not be made or extended (disk full, read-only, I/O
+      // error): the records stay in the log, and the next round tries again.
+      const auto* refusal = dynamic_cast<const sdk::plugin_error*>(&e);
+      const std::string reason = std::string("dispatch stalled at log offset ") +
+                                 std::to_string(dispatched()) + ": " + e.what();
+      if (set_stall(refusal != nullptr ? refusal->status() : BERTH_E_IO, reason)) {
+        parts_.report_error(reason + "; appends are refused until it can go on (retried every "
+                                     "second, logged again only when the cause changes)");
+      }
       std::unique_lock lock(mutex_);
       wake_cv_.wait_for(lock, std::chrono::seconds(1), [&] { return stopping_; });
     }
@@ -91,6 +99,29 @@ void dispatcher::run() {
   std::lock_guard lock(mutex_);
   stopped_ = true;
   done_cv_.notify_all();
+}
+
+std::optional<dispatcher::stall> dispatcher::stalled() const {
+  if (!stalled_.load(std::memory_order_acquire)) return std::nullopt;
+  std::lock_guard lock(stall_mutex_);
+  return stall_;
+}
+
+bool dispatcher::set_stall(berth_status status, const std::string& reason) {
+  std::lock_guard lock(stall_mutex_);
+  const bool changed = !stall_ || stall_->reason != reason;
+  stall_ = stall{status == BERTH_E_FULL ? BERTH_E_FULL : BERTH_E_IO, reason};
+  stalled_.store(true, std::memory_order_release);
+  return changed;
+}
+
+void dispatcher::clear_stall() {
+  {
+    std::lock_guard lock(stall_mutex_);
+    stall_.reset();
+    stalled_.store(false, std::memory_order_release);
+  }
+  parts_.report_info("dispatch goes on: appends accepted again");
 }
 
 bool dispatcher::dispatch_round() {

@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -31,6 +32,14 @@ class dispatcher {
     sdk::arrival_listener& listener;
     std::function<uint64_t()> visible_limit;
     std::function<void(const std::string&)> report_error;  // logged by the store
+    std::function<void(const std::string&)> report_info;   // logged by the store
+  };
+
+  // Why dispatching is stuck (a queue or index file could not be made or grown: a full or
+  // read-only disk, an I/O error), with the status to refuse appends with.
+  struct stall {
+    berth_status status = BERTH_E_IO;
+    std::string reason;
   };
 
   explicit dispatcher(parts p);
@@ -51,6 +60,9 @@ class dispatcher {
   }
   // Block until everything below `end` is dispatched (or the dispatcher stopped).
   void wait_dispatched(uint64_t end);
+  // Set while the last round failed; cleared by the next round that succeeds. Records written
+  // meanwhile would be acknowledged yet invisible to readers: the store refuses appends.
+  [[nodiscard]] std::optional<stall> stalled() const;
 
  private:
   void run();
@@ -58,7 +70,14 @@ class dispatcher {
   bool dispatch_round();
 
   parts parts_;
+  // Record a failed round; true when its reason differs from the last one (worth a log line).
+  bool set_stall(berth_status status, const std::string& reason);
+  void clear_stall();
+
   std::atomic<uint64_t> dispatched_{0};
+  std::atomic<bool> stalled_{false};
+  mutable std::mutex stall_mutex_;
+  std::optional<stall> stall_;  // under stall_mutex_
   std::mutex mutex_;
   std::condition_variable wake_cv_;
   std::condition_variable done_cv_;

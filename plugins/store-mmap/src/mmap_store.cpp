@@ -33,7 +33,8 @@ mmap_store::mmap_store(sdk::host& host)
             host_.log(sdk::log_level::critical, "commit log fenced, appends refused until restart: ", reason);
           }),
       dispatcher_({log_, queues_, index_, listener_, [this] { return visible_limit(); },
-                   [this](const std::string& e) { host_.error(e); }}),
+                   [this](const std::string& e) { host_.error(e); },
+                   [this](const std::string& m) { host_.info(m); }}),
       reader_({log_, queues_, index_, [this] { return dispatcher_.dispatched(); },
                [this](const std::string& e) { host_.error(e); }}),
       housekeeper_(config_.housekeeping_interval, [this] { housekeeping(); }),
@@ -218,6 +219,10 @@ void mmap_store::append(std::span<const berth_message_view* const> messages,
   appender_.validate(messages);
   flusher_.check_not_fenced();
   if (retention_.disk_full()) throw sdk::plugin_error(BERTH_E_FULL, retention_.disk_full_message());
+  // A record appended now could be acknowledged but not read until the stall clears.
+  if (const auto stall = dispatcher_.stalled()) {
+    throw sdk::plugin_error(stall->status, stall->reason + "; appends are refused until it can go on");
+  }
   if (config_.flush == flush_mode::async) flusher_.wait_for_room();
 
   appender::written done{};
