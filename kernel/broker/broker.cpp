@@ -186,7 +186,10 @@ result<void> broker::serve_requests() {
     transactions_->add_handlers(routes_);
     produce::add_produce_handlers(routes_, *topics_, *store_,
                                   {protocol::default_max_message_size, transactions_.get(),
-                                   &traces_, &traffic_},
+                                   &traces_, &traffic_,
+                                   {plan_.config.broker.produce_max_pending_bytes,
+                                    plan_.config.broker.produce_max_pending_wait},
+                                   &metrics_},
                                   timer_.get());
     produce::add_recall_handler(routes_, *timer_);
     // A consumer's failed messages: retried through the timer, then dead letters.

@@ -166,6 +166,12 @@ class config_reader {
     if (const config_node* max_reconsume = tree.find("max_reconsume")) {
       out.max_reconsume = static_cast<std::uint32_t>(max_reconsume->integer);  // 0..1000
     }
+    if (const config_node* bytes = tree.find("produce_max_pending_bytes")) {
+      out.produce_max_pending_bytes = static_cast<std::uint64_t>(bytes->integer);
+    }
+    if (const config_node* wait = tree.find("produce_max_pending_wait")) {
+      out.produce_max_pending_wait = std::chrono::nanoseconds(wait->integer);
+    }
     return out;
   }
 

@@ -5,7 +5,8 @@
 // Top-level tables:
 //   [broker]      name, data_dir, log_level, shutdown_timeout,
 //                 auto_create_topics, default_queues, max_delay,     (kernel)
-//                 max_reconsume
+//                 max_reconsume, produce_max_pending_bytes,
+//                 produce_max_pending_wait
 //   [plugins]     search_path                                        (kernel)
 //   [transaction] check_interval, timeout, max_checks                (kernel)
 //   [admin]       enabled, listen, max_request_size, idle_timeout,   (kernel)
@@ -62,6 +63,12 @@ struct broker_settings {
   std::uint32_t default_queues = 4;   // queues of an auto-created topic, 1..1024
   std::chrono::nanoseconds max_delay = std::chrono::hours(24 * 40);  // timed messages, ahead
   std::uint32_t max_reconsume = 16;   // RocketMQ's retryMaxTimes: then the group's DLQ
+  // Produce admission (kernel/produce/admission.hpp): sends are answered BUSY while the appends
+  // waiting for the store's acknowledgement hold more than this many request bytes, or the
+  // oldest has waited longer than this (RocketMQ: waitTimeMillsInSendQueue,
+  // osPageCacheBusyTimeOutMills).
+  std::uint64_t produce_max_pending_bytes = 64u << 20;
+  std::chrono::nanoseconds produce_max_pending_wait = std::chrono::seconds(1);
 };
 
 // Transactional messages' check-back (RocketMQ's transactionCheckInterval,

@@ -22,7 +22,11 @@ const std::string& broker_table_schema_json() {
   "max_delay": {"type": "duration", "default": "40d", "min": "1s", "max": "400d",
                 "help": "how far ahead a timed message (TIMER_DELIVER_MS) may be"},
   "max_reconsume": {"type": "int", "default": 16, "min": 0, "max": 1000,
-                    "help": "failed deliveries before a message goes to its group's %DLQ% topic"}
+                    "help": "failed deliveries before a message goes to its group's %DLQ% topic"},
+  "produce_max_pending_bytes": {"type": "size", "default": "64MiB", "min": "64KiB", "max": "16GiB",
+                                "help": "request bytes of sends handed to the store and not yet acknowledged (on disk with flush = sync); beyond this a send is answered BUSY"},
+  "produce_max_pending_wait": {"type": "duration", "default": "1s", "min": "1ms", "max": "1h",
+                               "help": "while the oldest send not yet acknowledged by the store has waited longer than this, sends are answered BUSY"}
 }})";
   return json;
 }

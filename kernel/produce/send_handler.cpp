@@ -100,9 +100,43 @@ class send_handler {
  public:
   send_handler(topic::topic_table& topics, store::store& store, produce_settings settings,
                timer::timer_service* timer)
-      : topics_(topics), store_(store), settings_(settings), timer_(timer) {}
+      : topics_(topics), store_(store), settings_(settings), timer_(timer),
+        admission_(admission::create(settings.admission)) {
+    if (settings_.metrics != nullptr) {
+      const char* help =
+          "SEND and SEND_BATCH answered BUSY: the appends waiting for the store were over a "
+          "[broker] produce_max_pending_* limit";
+      busy_bytes_metric_ = settings_.metrics
+                               ->add(metrics::metric_type::counter, "berth_produce_busy_total",
+                                     help, {{"limit", "bytes"}})
+                               .value();
+      busy_wait_metric_ = settings_.metrics
+                              ->add(metrics::metric_type::counter, "berth_produce_busy_total",
+                                    help, {{"limit", "wait"}})
+                              .value();
+    }
+  }
+
+  // The place of this request among the appends waiting for the store, or null after
+  // answering BUSY.
+  admission::ticket_ptr admit(const protocol::request& req, const protocol::responder& answer) {
+    auto decision = admission_->try_admit(req.body.size());
+    if (decision.busy) {
+      if (settings_.metrics != nullptr) {
+        settings_.metrics->add(decision.busy->over == busy_refusal::limit::bytes
+                                   ? busy_bytes_metric_
+                                   : busy_wait_metric_,
+                               1);
+      }
+      answer.fail(wire::status::busy, decision.busy->message);
+      return nullptr;
+    }
+    return std::move(decision.admitted);
+  }
 
   void send(const protocol::request& req, const protocol::responder& answer) {
+    auto ticket = admit(req, answer);
+    if (!ticket) return;
     auto decoded = wire::decode<wire::message>(req.body, req.header.code);
     if (!decoded) return answer.fail(decoded.error().status, decoded.error().message);
     const std::vector<wire::message> one{std::move(decoded).value()};
@@ -129,10 +163,12 @@ class send_handler {
     if (const auto at = std::get<std::optional<int64_t>>(delayed)) {
       return park(one.front(), to.queue, *at, answer);
     }
-    append(one, to, answer, false);
+    append(one, to, answer, false, std::move(ticket));
   }
 
   void send_batch(const protocol::request& req, const protocol::responder& answer) {
+    auto ticket = admit(req, answer);
+    if (!ticket) return;
     auto decoded = wire::decode<wire::send_batch_request>(req.body, req.header.code);
     if (!decoded) return answer.fail(decoded.error().status, decoded.error().message);
     for (size_t i = 0; i < decoded->messages.size(); ++i) {
@@ -152,7 +188,7 @@ class send_handler {
     if (const auto* refused = std::get_if<refusal>(&where)) {
       return answer.fail(refused->status, refused->message);
     }
-    append(decoded->messages, std::get<destination>(where), answer, true);
+    append(decoded->messages, std::get<destination>(where), answer, true, std::move(ticket));
   }
 
  private:
@@ -207,7 +243,7 @@ class send_handler {
 
   // Build the store's views and append without waiting; answer from the acknowledgement.
   void append(const std::vector<wire::message>& messages, const destination& to,
-              const protocol::responder& answer, bool batch) {
+              const protocol::responder& answer, bool batch, admission::ticket_ptr ticket) {
     const std::string& topic = to.topic;
     const uint32_t queue = to.queue;
     size_t property_count = 0;
@@ -249,9 +285,13 @@ class send_handler {
     }
     uint64_t bytes = 0;
     for (const wire::message& m : messages) bytes += m.body.size();
+    // The ticket holds this append's place until the store answers (given back at the first
+    // line of the callback, not when the store drops it).
     store_.append_async(views, [answer, queue, batch, traced, traffic = settings_.traffic, topic,
-                                bytes, began = std::chrono::steady_clock::now()](
-                                   result<std::vector<store::appended>> done) {
+                                bytes, began = std::chrono::steady_clock::now(),
+                                ticket = std::move(ticket)](
+                                   result<std::vector<store::appended>> done) mutable {
+      ticket.reset();
       if (traced) traced->report(done);
       if (!done) {
         return answer.fail(status_of_store_error(done.error().code), done.error().message);
@@ -322,6 +362,9 @@ class send_handler {
   store::store& store_;
   const produce_settings settings_;
   timer::timer_service* const timer_;
+  const std::shared_ptr<admission> admission_;
+  uint32_t busy_bytes_metric_ = 0;
+  uint32_t busy_wait_metric_ = 0;
   std::atomic<uint64_t> next_queue_{0};  // round robin for queue_id -1
 };
 

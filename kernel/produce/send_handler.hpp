@@ -3,7 +3,9 @@
 // The network thread is never blocked: the answer is sent from the store's acknowledgement.
 #pragma once
 
+#include "metrics/registry.hpp"
 #include "metrics/traffic.hpp"
+#include "produce/admission.hpp"
 #include "protocol/router.hpp"
 #include "store/store.hpp"
 #include "timer/timer_service.hpp"
@@ -51,6 +53,11 @@ struct produce_settings {
   const trace::trace_hub* traces = nullptr;
   // Counts what is stored, by topic, and the append latency; may be null. Outlives the handlers.
   metrics::traffic* traffic = nullptr;
+  // The broker-wide bound on appends waiting for the store (admission.hpp): beyond it SEND and
+  // SEND_BATCH are answered BUSY.
+  admission_limits admission{};
+  // Where berth_produce_busy_total{limit} is counted; may be null. Outlives the handlers.
+  metrics::registry* metrics = nullptr;
 };
 
 // True when `m` asks to be a transaction's half message (TRAN_MSG=true).
