@@ -15,8 +15,12 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <sys/resource.h>
+
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <optional>
@@ -127,9 +131,34 @@ std::optional<broker::composition> compose(const std::string& file, bool quiet) 
   return std::move(plan).value();
 }
 
+// Every connection is a descriptor: take the soft open-files limit up to the hard one (as
+// nginx's worker_rlimit_nofile or a systemd LimitNOFILE would), so that a default soft limit
+// of 1024 does not refuse connections below the transports' max_connections.
+void raise_open_files_limit() {
+  const auto logger = log::module("broker");
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) {
+    logger->warn("cannot read the open files limit: {}", std::strerror(errno));
+    return;
+  }
+  if (limit.rlim_cur >= limit.rlim_max) {
+    logger->info("open files limit: {} (the hard limit)", limit.rlim_cur);
+    return;
+  }
+  const rlim_t before = limit.rlim_cur;
+  limit.rlim_cur = limit.rlim_max;
+  if (::setrlimit(RLIMIT_NOFILE, &limit) != 0) {
+    logger->warn("cannot raise the open files limit from {} to {}: {}", before, limit.rlim_max,
+                 std::strerror(errno));
+    return;
+  }
+  logger->info("open files limit raised from {} to {} (the hard limit)", before, limit.rlim_max);
+}
+
 int run(const std::string& file, const sigset_t& signals) {
   auto plan = compose(file, /*quiet=*/false);
   if (!plan) return exit_config;
+  raise_open_files_limit();
   broker::broker b(std::move(*plan));
   if (auto started = b.start(); !started) {
     std::fprintf(stderr, "berthd: %s\n", started.error().message.c_str());
