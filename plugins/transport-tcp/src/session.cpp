@@ -142,18 +142,16 @@ void session::deliver_buffered() {
     }
     const size_t size = r.header.frame_size();
     if (size > in_.size()) {
-      // The length is within the limit: only now is memory taken for the frame.
-      frame_.resize(size);
+      // The length is within the limit. Memory is taken as the frame's bytes arrive, not for
+      // the length it announces: a client that announces 16 MiB and then trickles (slowloris)
+      // holds what it sent, at most twice over, until request_timeout cuts it.
+      frame_.resize(have);
       std::copy(in_.begin() + static_cast<std::ptrdiff_t>(in_begin_),
                 in_.begin() + static_cast<std::ptrdiff_t>(in_end_), frame_.begin());
       in_begin_ = in_end_ = 0;
+      frame_size_ = size;
       start_frame_clock();
-      reading_ = true;
-      stream_->async_read_exactly(
-          asio::buffer(frame_.data() + have, size - have),
-          [self = shared_from_this()](const boost::system::error_code& e, size_t) {
-            self->on_big_frame(e);
-          });
+      read_big_frame();
       return;
     }
     if (have < size) break;
@@ -176,14 +174,32 @@ void session::deliver_buffered() {
   read_more();
 }
 
+void session::read_big_frame() {
+  // The next piece: as much again as arrived so far (at least the read buffer's size).
+  const size_t got = frame_.size();
+  const size_t piece = std::min(frame_size_ - got, std::max(got, read_buffer_size));
+  frame_.resize(got + piece);
+  reading_ = true;
+  stream_->async_read_exactly(
+      asio::buffer(frame_.data() + got, piece),
+      [self = shared_from_this()](const boost::system::error_code& e, size_t) {
+        self->on_big_frame(e);
+      });
+}
+
 void session::on_big_frame(const boost::system::error_code& ec) {
   reading_ = false;
-  frame_started_.reset();
   if (ec) {
+    frame_started_.reset();
     if (!finished_) finish(ec == asio::error::eof ? "closed by the client mid-frame" : ec.message());
     return;
   }
   touch();
+  if (frame_.size() < frame_size_) {
+    if (!finished_ && !closing_) read_big_frame();
+    return;
+  }
+  frame_started_.reset();
   deliver(frame_);
   // Give back what a huge frame took.
   if (frame_.capacity() > (size_t{1} << 20)) std::vector<uint8_t>().swap(frame_);

@@ -101,6 +101,8 @@ class session : public std::enable_shared_from_this<session> {
   // The socket is done: tell the kernel, release what is queued, leave the transport.
   void finish(const std::string& reason);
   [[nodiscard]] bool reading_allowed() const;
+  // Read the next piece of the frame larger than in_ into frame_ (grown by the piece).
+  void read_big_frame();
 
   session_services& services_;
   const uint64_t id_;
@@ -119,7 +121,8 @@ class session : public std::enable_shared_from_this<session> {
   std::vector<uint8_t> in_;
   size_t in_begin_ = 0;  // the first byte not handed to the kernel
   size_t in_end_ = 0;    // one past the last byte received
-  std::vector<uint8_t> frame_;  // a frame larger than in_
+  std::vector<uint8_t> frame_;  // a frame larger than in_: the part received so far
+  size_t frame_size_ = 0;       // its whole size, length prefix included
   bool opening_ = true;    // the stream is not open yet
   bool reading_ = false;   // a read is in flight
   bool paused_ = false;    // back-pressure: the next read waits for the queue to drain
