@@ -105,11 +105,11 @@ inline std::optional<fs::path> find_program(const std::string& name) {
 // each call from now on; detached (the process runs on untraced) by stop() or destruction.
 class strace_injection {
  public:
+  // `only_path`: fail only the calls on that file (strace -P), all calls when empty.
   strace_injection(const fs::path& strace, pid_t pid, const std::string& syscall,
-                   const std::string& error, const fs::path& out_dir)
-      : process_({strace.string(), "-f", "-p", std::to_string(pid), "-o", "/dev/null", "-e",
-                  "trace=" + syscall, "-e", "inject=" + syscall + ":error=" + error},
-                 out_dir, out_dir) {}
+                   const std::string& error, const fs::path& out_dir,
+                   const fs::path& only_path = {})
+      : process_(arguments(strace, pid, syscall, error, only_path), out_dir, out_dir) {}
 
   // True once strace says it attached; "" or its output.
   bool attached(std::chrono::milliseconds timeout = 10s) {
@@ -125,6 +125,16 @@ class strace_injection {
   [[nodiscard]] std::string output() const { return process_.err(); }
 
  private:
+  static std::vector<std::string> arguments(const fs::path& strace, pid_t pid,
+                                            const std::string& syscall, const std::string& error,
+                                            const fs::path& only_path) {
+    std::vector<std::string> args{strace.string(), "-f", "-p", std::to_string(pid), "-o",
+                                  "/dev/null", "-e", "trace=" + syscall, "-e",
+                                  "inject=" + syscall + ":error=" + error};
+    if (!only_path.empty()) args.insert(args.end(), {"-P", only_path.string()});
+    return args;
+  }
+
   child_process process_;
   bool stopped_ = false;
 };
@@ -322,6 +332,16 @@ inline size_t count_of(const std::string& text, const std::string& needle) {
   size_t n = 0;
   for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
   return n;
+}
+
+// The dispatched offset recorded in store-mmap's checkpoint file (u64 at byte 8), or nullopt.
+inline std::optional<uint64_t> checkpoint_offset(const fs::path& store) {
+  std::ifstream in(store / "checkpoint", std::ios::binary);
+  char bytes[16] = {};
+  if (!in.read(bytes, sizeof bytes)) return std::nullopt;
+  uint64_t value = 0;
+  std::memcpy(&value, bytes + 8, sizeof value);  // little-endian, as the machines we run on
+  return value;
 }
 
 // Writes `bytes` of zeros to `file` (to take space on a tmpfs).

@@ -264,6 +264,60 @@ TEST(injected, fallocate_enospc_at_a_segment_roll_is_store_full_not_a_fence) {
   EXPECT_EQ(verify_acked(b.endpoint, p.topic(), p.acked()), p.acked_count());
 }
 
+TEST(injected, a_failed_queue_sync_holds_the_checkpoint_so_a_restart_rebuilds_the_entries) {
+  std::string why;
+  const auto strace = strace_or_skip_reason(why);
+  if (!strace) GTEST_SKIP() << why;
+  temp_dir dir;
+  const fs::path data = dir.path() / "data";
+  const fs::path store = data / "store";
+  const std::string config = fault_broker_config(data, "");
+  auto b = start_broker(dir, config);
+  ASSERT_FALSE(b.endpoint.empty()) << b.broker->process().err();
+
+  producer p(b.endpoint, "FaultQueueSync", 1, 1024);
+  p.create_topic();
+  for (int i = 0; i < 10; ++i) ASSERT_EQ(p.send_one().status, wire::status::ok);
+  ASSERT_EQ(verify_acked(b.endpoint, p.topic(), p.acked()), p.acked_count());
+  const fs::path queue_file = store / "consumequeue" / p.topic() / "0" / "00000000000000000000";
+  ASSERT_TRUE(fs::exists(queue_file));
+  const auto until = std::chrono::steady_clock::now() + 3s;
+  while (checkpoint_offset(store).value_or(0) == 0 && std::chrono::steady_clock::now() < until) {
+    std::this_thread::sleep_for(20ms);
+  }
+  ASSERT_GT(checkpoint_offset(store).value_or(0), 0u) << "no checkpoint written";
+
+  // Only the consume-queue file's fdatasync fails: the commit log syncs, appends go on.
+  temp_dir trace_dir;
+  strace_injection eio(*strace, b.broker->process().pid(), "fdatasync", "EIO", trace_dir.path(),
+                       queue_file);
+  if (!eio.attached()) {
+    GTEST_SKIP() << "needs CAP_SYS_PTRACE to attach strace to berthd: " << eio.output();
+  }
+  for (int i = 0; i < 10; ++i) ASSERT_EQ(p.send_one().status, wire::status::ok);
+  ASSERT_TRUE(b.broker->process().wait_for_output(
+      "fdatasync " + queue_file.string() + ": Input/output error", 3s))
+      << b.broker->process().err();
+  const auto held = checkpoint_offset(store);
+  ASSERT_TRUE(held);
+
+  // The sync works again: a retry would succeed, but the entries it covered may be gone from
+  // the disk, so the checkpoint must not move past them.
+  eio.stop();
+  for (int i = 0; i < 10; ++i) ASSERT_EQ(p.send_one().status, wire::status::ok);
+  std::this_thread::sleep_for(500ms);  // five housekeeping rounds
+  EXPECT_EQ(checkpoint_offset(store), held);
+  EXPECT_TRUE(contains(b.broker->process().err(), "checkpoint: not written any more after"))
+      << b.broker->process().err();
+  EXPECT_EQ(verify_acked(b.endpoint, p.topic(), p.acked()), p.acked_count());
+
+  stop_broker(b);
+  EXPECT_EQ(checkpoint_offset(store), held);
+  auto restarted = start_broker(dir, config);
+  ASSERT_FALSE(restarted.endpoint.empty()) << restarted.broker->process().err();
+  EXPECT_EQ(verify_acked(restarted.endpoint, p.topic(), p.acked()), p.acked_count());
+}
+
 // ---- a read-only data directory ------------------------------------------------------------
 
 TEST(read_only, made_read_only_while_running_refuses_new_files_reads_go_on_and_rw_recovers) {
@@ -303,6 +357,11 @@ TEST(read_only, made_read_only_while_running_refuses_new_files_reads_go_on_and_r
   ASSERT_TRUE(created);
   EXPECT_NE(header_of(*created).status, wire::status::ok);
   EXPECT_TRUE(contains(error_text(*created), "Read-only file system")) << error_text(*created);
+  // A consumer's committed offset is kept in memory (offsets.json is written later, retried).
+  const auto committed = admin_client.call(
+      wire::code::commit_offset, wire::commit_offset_request{"fault-readers", p.topic(), 0, 5});
+  ASSERT_TRUE(committed);
+  EXPECT_EQ(header_of(*committed).status, wire::status::ok) << error_text(*committed);
 
   ro.unmount();
   const auto took = time_until_accepted(p, 5s);
@@ -316,6 +375,14 @@ TEST(read_only, made_read_only_while_running_refuses_new_files_reads_go_on_and_r
   auto restarted = start_broker(dir, config);
   ASSERT_FALSE(restarted.endpoint.empty()) << restarted.broker->process().err();
   EXPECT_EQ(verify_acked(restarted.endpoint, p.topic(), p.acked()), p.acked_count());
+  wire_client reader(restarted.endpoint);
+  const auto offset = reader.call(wire::code::query_offset,
+                                  wire::query_offset_request{"fault-readers", p.topic(), 0});
+  ASSERT_TRUE(offset);
+  auto known = body_of<wire::query_offset_response>(*offset);
+  ASSERT_TRUE(known);
+  EXPECT_TRUE(known->known);
+  EXPECT_EQ(known->offset, 5u);
 }
 
 TEST(read_only, a_queue_first_written_while_read_only_stops_appends_instead_of_hiding_acks) {

@@ -124,11 +124,23 @@ int64_t mmap_store::now_ms() const {
 }
 
 void mmap_store::write_checkpoint_now() {
+  if (!checkpoint_held_.empty()) {
+    throw sdk::plugin_error(BERTH_E_IO, "not written any more after " + checkpoint_held_ +
+                                            "; the next start rebuilds queues and index from "
+                                            "the last checkpoint written");
+  }
   // Everything below `upto` is durable in the log; flushing the queues and the index after
   // reading it makes their entries below it durable too.
   const uint64_t upto = std::min(dispatcher_.dispatched(), log_.durable_offset());
-  queues_.for_each([](consume_queue& q) { q.flush(); });
-  index_.flush();
+  try {
+    queues_.for_each([](consume_queue& q) { q.flush(); });
+    index_.flush();
+  } catch (const std::exception& e) {
+    // After a failed sync the kernel may have dropped the entries, and a retry can succeed all
+    // the same: the checkpoint never moves past them in this process (the log still has them).
+    checkpoint_held_ = e.what();
+    throw;
+  }
   if (upto == checkpointed_ && upto != 0) return;
   write_checkpoint(config_.dir, checkpoint{upto, 0, config_.segment_size});
   checkpointed_ = upto;

@@ -69,6 +69,7 @@ class mmap_store final : public sdk::store_plugin {
   reader reader_;
   periodic housekeeper_;
   uint64_t checkpointed_ = 0;  // housekeeper thread only
+  std::string checkpoint_held_;  // housekeeper thread only: why a queue or index sync failed
   uint64_t syncs_reported_ = 0;  // housekeeper thread only: flusher syncs already counted
   std::string housekeeping_problems_;  // housekeeper thread only: what failed last time
   std::atomic<bool> out_of_space_{false};
