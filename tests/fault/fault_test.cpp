@@ -81,6 +81,7 @@ TEST(disk_full, past_the_ratio_appends_are_refused_reads_go_on_and_freeing_space
   EXPECT_TRUE(contains(refused.message, "disk_full = 60%")) << refused.message;
   EXPECT_TRUE(contains(refused.message, "until space is freed")) << refused.message;
   EXPECT_GT(p.acked_count(), 100u);
+  ::testing::Test::RecordProperty("acked_before_refusal", static_cast<int>(p.acked_count()));
 
   // Refused again at once, not after a wait.
   const auto again_began = std::chrono::steady_clock::now();
@@ -129,6 +130,7 @@ TEST(disk_full, a_real_enospc_at_a_segment_roll_refuses_the_append_and_the_next_
   EXPECT_TRUE(contains(refused.message, "No space left on device")) << refused.message;
   EXPECT_TRUE(contains(refused.message, (data / "store" / "commitlog").string())) << refused.message;
   EXPECT_GT(p.acked_count(), 100u);
+  ::testing::Test::RecordProperty("acked_before_refusal", static_cast<int>(p.acked_count()));
 
   const producer::outcome again = p.send_one();
   EXPECT_EQ(again.status, wire::status::store_full) << again.message;
