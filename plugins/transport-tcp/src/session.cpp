@@ -22,6 +22,9 @@ std::string endpoint_text(const asio::ip::tcp::endpoint& e) {
 
 // What one read may take in: many small frames at once. A larger frame is read on its own.
 constexpr size_t read_buffer_size = size_t{32} << 10;
+// What a connection's read buffer starts with: it grows to read_buffer_size once a read fills
+// it, so that an idle connection holds 4 KiB, not 32.
+constexpr size_t first_read_buffer_size = size_t{4} << 10;
 
 // How long a clean end (TLS close_notify and its answer) may take before the socket is cut.
 constexpr std::chrono::seconds goodbye_timeout{2};
@@ -43,7 +46,7 @@ session::session(session_services& services, byte_stream_ptr stream, uint64_t id
   peer_ = endpoint_text(stream_->socket().remote_endpoint(ec));
   local_ = endpoint_text(stream_->socket().local_endpoint(ec));
   stream_->socket().set_option(asio::ip::tcp::no_delay(true), ec);
-  in_.resize(read_buffer_size);
+  in_.resize(first_read_buffer_size);
   ops_.struct_size = sizeof ops_;
   ops_.send = &session::kernel_send;
   ops_.close = &session::kernel_close;
@@ -125,6 +128,8 @@ void session::on_read(const boost::system::error_code& ec, size_t bytes) {
     return;
   }
   in_end_ += bytes;
+  // A read that filled the buffer: this connection is busy, give it the whole buffer.
+  if (in_end_ == in_.size() && in_.size() < read_buffer_size) in_.resize(read_buffer_size);
   touch();
   deliver_buffered();
 }
@@ -141,7 +146,7 @@ void session::deliver_buffered() {
       return;
     }
     const size_t size = r.header.frame_size();
-    if (size > in_.size()) {
+    if (size > read_buffer_size) {
       // The length is within the limit. Memory is taken as the frame's bytes arrive, not for
       // the length it announces: a client that announces 16 MiB and then trickles (slowloris)
       // holds what it sent, at most twice over, until request_timeout cuts it.
@@ -154,7 +159,10 @@ void session::deliver_buffered() {
       read_big_frame();
       return;
     }
-    if (have < size) break;
+    if (have < size) {
+      if (size > in_.size()) in_.resize(read_buffer_size);  // room for the rest of it
+      break;
+    }
     frame_started_.reset();
     deliver(std::span<const uint8_t>(in_.data() + in_begin_, size));
     in_begin_ += size;
