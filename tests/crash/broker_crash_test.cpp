@@ -557,6 +557,8 @@ listen = "{}"
     ASSERT_EQ(code, 0) << "berthd did not stop cleanly\n" << broker_log();
     ASSERT_FALSE(start_broker().empty()) << "berthd did not restart after a clean stop\n"
                                          << broker_log();
+    EXPECT_NE(broker_log().find("opened after a clean stop"), std::string::npos)
+        << "the store did not notice the clean stop\n" << broker_log();
     for (auto& h : queues_) {
       h.verified_to = 0;  // read everything again
     }
@@ -638,6 +640,8 @@ TEST_P(broker_crash, acknowledged_messages_and_committed_offsets_survive_sigkill
     ASSERT_FALSE(loop.start_broker().empty())
         << "berthd did not listen within 30 s of the restart (hang in recovery?)\n"
         << loop.broker_log();
+    EXPECT_NE(loop.broker_log().find("recovered after an unclean stop"), std::string::npos)
+        << "the store did not notice the kill";
     loop.check_recovery(true);
     if (HasFailure()) {
       std::cout << loop.broker_log() << std::endl;
