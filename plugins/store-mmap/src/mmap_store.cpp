@@ -157,6 +157,8 @@ void mmap_store::refresh_disk_state() {
 }
 
 void mmap_store::publish_disk_full() {
+  // Under the lock, the last caller sets the gauge from the latest state of both causes.
+  std::lock_guard lock(disk_full_mutex_);
   const bool full = retention_.disk_full() || out_of_space_.load(std::memory_order_acquire);
   disk_full_metric_.set(full ? 1 : 0);
 }

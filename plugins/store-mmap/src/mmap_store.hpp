@@ -17,6 +17,7 @@
 #include <berth/plugin/store.hpp>
 
 #include <atomic>
+#include <mutex>
 #include <memory>
 
 namespace berth::store_mmap {
@@ -73,6 +74,7 @@ class mmap_store final : public sdk::store_plugin {
   uint64_t syncs_reported_ = 0;  // housekeeper thread only: flusher syncs already counted
   std::string housekeeping_problems_;  // housekeeper thread only: what failed last time
   std::atomic<bool> out_of_space_{false};
+  std::mutex disk_full_mutex_;  // orders updates of the disk_full gauge
   std::atomic<uint64_t> messages_appended_{0};
   std::atomic<uint64_t> bytes_appended_{0};
   sdk::metric appended_metric_;
