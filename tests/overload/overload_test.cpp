@@ -395,6 +395,8 @@ TEST_F(overload, d_a_producer_flooding_beyond_the_disk_gets_busy) {
   std::vector<std::unique_ptr<wire_client>> clients;
   for (int c = 0; c < floods; ++c) clients.push_back(std::make_unique<wire_client>(endpoint));
   std::atomic<bool> writing{true};
+  std::mutex words_mutex;
+  std::string busy_words;  // the first BUSY's message
   for (int c = 0; c < floods; ++c) {
     wire_client& client = *clients[static_cast<size_t>(c)];
     threads.emplace_back([&] {
@@ -414,9 +416,16 @@ TEST_F(overload, d_a_producer_flooding_beyond_the_disk_gets_busy) {
         auto answer = client.read_frame(500ms);
         if (!answer) continue;
         const wire::status s = header_of(*answer).status;
-        if (s == wire::status::ok) ++ok;
-        else if (s == wire::status::busy) ++busy;
-        else ++other;
+        if (s == wire::status::ok) {
+          ++ok;
+        } else if (s == wire::status::busy) {
+          if (busy++ == 0) {
+            std::lock_guard lock(words_mutex);
+            busy_words = error_text(*answer);
+          }
+        } else {
+          ++other;
+        }
       }
     });
   }
@@ -431,25 +440,24 @@ TEST_F(overload, d_a_producer_flooding_beyond_the_disk_gets_busy) {
   const memory_sample after = memory_of(pid);
   expect_alive();
 
-  // One refusal's words, and the counter on /metrics.
-  std::string busy_words;
-  {
-    wire_client c(endpoint);
-    const auto answer = c.call(wire::code::send_batch, batch);
-    (void)answer;
-  }
-  const int64_t counted = metric_sum(broker->wait_for_admin_endpoint(), "berth_produce_busy_total");
+  const std::string admin = broker->wait_for_admin_endpoint();
+  const int64_t counted = metric_sum(admin, "berth_produce_busy_total");
+  const int64_t over_bytes = metric_sum(admin, "berth_produce_busy_total{limit=\"bytes\"}");
   const memory_sample peak = watch.peak();
   print_summary(
       unbounded ? "d. flood, admission bound out of reach (baseline)"
                 : "d. flood: 3 producers pipelining 1 MiB batches, flush sync",
       before, peak, after, r,
       fmt::format("flood {} requests: {} ok ({:.0f} MiB/s stored), {} BUSY, {} other; "
-                  "berth_produce_busy_total {}; RssFile peak {:.1f} MiB",
+                  "berth_produce_busy_total {} ({} over bytes, the rest over wait); RssFile "
+                  "peak {:.1f} MiB",
                   requests.load(), ok.load(),
                   static_cast<double>(ok.load()) / std::chrono::duration<double>(flood_for).count(),
-                  busy.load(), other.load(), counted, mib(peak.rss_file)));
+                  busy.load(), other.load(), counted, over_bytes, mib(peak.rss_file)));
   if (unbounded) return;
+  std::printf("[overload] d. a BUSY answer says: %s\n", busy_words.c_str());
+  EXPECT_NE(busy_words.find("produce_max_pending_"), std::string::npos) << busy_words;
+  EXPECT_NE(busy_words.find("retry"), std::string::npos) << busy_words;
   EXPECT_GT(busy.load(), 0u) << "the flood was never answered BUSY";
   EXPECT_GT(ok.load(), 0u) << "nothing of the flood was stored";
   EXPECT_EQ(other.load(), 0u);
