@@ -12,6 +12,8 @@
 
 #include "http_client.hpp"
 
+#include <berth/client/producer.hpp>
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -429,8 +431,31 @@ TEST_F(overload, d_a_producer_flooding_beyond_the_disk_gets_busy) {
       }
     });
   }
+  // A C++ client producer in the flood (retries = 5): BUSY answers are retried after 100 ms x
+  // attempt, so its sends go through (the BUSY it got: the counter less the flood's).
+  std::atomic<size_t> client_ok{0}, client_failed{0};
+  std::string client_error;
+  std::thread client_thread([&] {
+    client::producer_options o;
+    o.endpoint = endpoint;
+    o.retries = 5;
+    client::producer p(o);
+    if (!p.start()) return;
+    const std::string payload(1u << 20, 'k');
+    while (writing) {
+      auto sent = p.send(client::message("client", payload));
+      if (sent) {
+        ++client_ok;
+      } else {
+        ++client_failed;
+        std::lock_guard lock(words_mutex);
+        client_error = sent.error().message;
+      }
+    }
+  });
   std::this_thread::sleep_for(flood_for);
   writing = false;
+  client_thread.join();
   const latency_probe::report r = probe->summary();
   probe->stop();
   for (auto& t : threads) t.join();
@@ -456,6 +481,13 @@ TEST_F(overload, d_a_producer_flooding_beyond_the_disk_gets_busy) {
                   busy.load(), other.load(), counted, over_bytes, mib(peak.rss_file)));
   if (unbounded) return;
   std::printf("[overload] d. a BUSY answer says: %s\n", busy_words.c_str());
+  std::printf("[overload] d. the C++ client producer (1 MiB sends, retries = 5) in the flood: "
+              "%zu sent, %zu failed, %lld BUSY answers retried%s%s\n",
+              client_ok.load(), client_failed.load(),
+              static_cast<long long>(counted - static_cast<int64_t>(busy.load())),
+              client_error.empty() ? "" : ": ",
+              client_error.c_str());
+  EXPECT_GT(client_ok.load(), 0u) << "the client producer's retries did not get it through";
   EXPECT_NE(busy_words.find("produce_max_pending_"), std::string::npos) << busy_words;
   EXPECT_NE(busy_words.find("retry"), std::string::npos) << busy_words;
   EXPECT_GT(busy.load(), 0u) << "the flood was never answered BUSY";
