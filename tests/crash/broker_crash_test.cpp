@@ -63,9 +63,10 @@ constexpr auto commit_interval = 200ms;  // the consumer commits its positions t
 // kernel/broker/broker.cpp saves the offset table every 5 housekeeping ticks of 1 s (ticks are
 // scheduled 1 s after the previous one ran, so they drift by the tick's own run time), with a
 // temp file, fdatasync, rename and directory fsync. A commit acknowledged more than 5 s before
-// the kill is therefore in the saved file unless ticks drifted or the save took long: 2 s of
-// slack for a loaded 2-core machine and sanitizer builds.
-constexpr auto offset_save_window = 5s + 2s;
+// the kill is therefore in the saved file unless ticks drifted or the save took long: 3 s of
+// slack for a loaded 2-core machine (whose fsyncs compete with the store's) and sanitizer
+// builds. Measured: the oldest lost commit was at most 5.6 s old.
+constexpr auto offset_save_window = 5s + 3s;
 
 uint64_t env_number(const char* name, uint64_t fallback) {
   const char* text = std::getenv(name);
@@ -437,12 +438,15 @@ listen = "{}"
 
       // Acknowledged past what was recovered: lost (an error under sync flush). Their offsets
       // will be written again, so the test forgets them.
-      for (auto it = h.acked.lower_bound(max); it != h.acked.end(); it = h.acked.erase(it)) {
-        ++totals_.lost;
+      if (auto lost = h.acked.lower_bound(max); lost != h.acked.end()) {
+        const uint64_t count = static_cast<uint64_t>(std::distance(lost, h.acked.end()));
+        totals_.lost += count;
         if (flush_ == "sync") {
-          ADD_FAILURE() << at(q, it->first) << "acknowledged (seed " << it->second.seed
-                        << ") but the queue recovered to " << max << " messages";
+          ADD_FAILURE() << count << " acknowledged messages lost: offsets " << lost->first
+                        << " (seed " << lost->second.seed << ") to " << h.acked.rbegin()->first
+                        << " were acknowledged, the queue recovered to " << max << " messages";
         }
+        h.acked.erase(lost, h.acked.end());
       }
       for (auto it = h.consumed.lower_bound(max); it != h.consumed.end(); it = h.consumed.erase(it)) {
         ++totals_.lost_consumed;
