@@ -141,7 +141,8 @@ class strace_injection {
 
 // berthd on store-mmap with 1 MiB segments, sync flush, small queue and index files and a
 // fast housekeeping; `store_keys` are more [store] keys.
-inline std::string fault_broker_config(const fs::path& data_dir, const std::string& store_keys) {
+inline std::string fault_broker_config(const fs::path& data_dir, const std::string& store_keys,
+                                       unsigned queue_file_entries = 8192) {
   return fmt::format(R"([admin]
 listen = "127.0.0.1:0"
 
@@ -154,7 +155,7 @@ shutdown_timeout = "3s"
 plugin = "mmap"
 segment_size = "1MiB"
 flush = "sync"
-queue_file_entries = 8192
+queue_file_entries = {}
 index_slots = 1024
 index_entries = 8192
 housekeeping_interval = "100ms"
@@ -164,7 +165,7 @@ housekeeping_interval = "100ms"
 plugin = "tcp"
 listen = "127.0.0.1:0"
 )",
-                     data_dir.string(), store_keys);
+                     data_dir.string(), queue_file_entries, store_keys);
 }
 
 // A body that says which message it is, padded to `size` bytes.

@@ -320,6 +320,53 @@ TEST(injected, a_failed_queue_sync_holds_the_checkpoint_so_a_restart_rebuilds_th
   EXPECT_EQ(verify_acked(restarted.endpoint, p.topic(), p.acked()), p.acked_count());
 }
 
+TEST(injected, enospc_on_a_consume_queue_roll_refuses_appends_as_store_full_until_it_clears) {
+  std::string why;
+  const auto strace = strace_or_skip_reason(why);
+  if (!strace) GTEST_SKIP() << why;
+  temp_dir dir;
+  const fs::path data = dir.path() / "data";
+  // 64 entries per consume-queue file: queue 0's second file is made at its 65th message.
+  auto b = start_broker(dir, fault_broker_config(data, "", 64));
+  ASSERT_FALSE(b.endpoint.empty()) << b.broker->process().err();
+  ASSERT_FALSE(b.admin.empty()) << b.broker->process().err();
+
+  producer p(b.endpoint, "FaultQueueRoll", 1, 1024);
+  p.create_topic();
+  for (int i = 0; i < 10; ++i) ASSERT_EQ(p.send_one().status, wire::status::ok);
+  const fs::path next_file =
+      data / "store" / "consumequeue" / p.topic() / "0" / "00000000000000000064.tmp";
+  temp_dir trace_dir;
+  strace_injection enospc(*strace, b.broker->process().pid(), "fallocate", "ENOSPC",
+                          trace_dir.path(), next_file);
+  if (!enospc.attached()) {
+    GTEST_SKIP() << "needs CAP_SYS_PTRACE to attach strace to berthd: " << enospc.output();
+  }
+  // Message 65 is acknowledged (the log has room); its queue entry cannot be stored, so the
+  // store refuses what follows rather than acknowledge messages nobody can read.
+  producer::outcome refused;
+  for (int i = 0; i < 200; ++i) {
+    refused = p.send_one();
+    if (!refused.answered || refused.status != wire::status::ok) break;
+    if (p.acked_count() > 64) std::this_thread::sleep_for(10ms);
+  }
+  ASSERT_TRUE(refused.answered) << b.broker->process().err();
+  EXPECT_EQ(refused.status, wire::status::store_full)
+      << wire::name(refused.status) << ": " << refused.message;
+  EXPECT_TRUE(contains(refused.message, "dispatch stalled")) << refused.message;
+  EXPECT_TRUE(contains(refused.message, "No space left on device")) << refused.message;
+  EXPECT_LE(p.acked_count(), 70u) << "acknowledged while the queue could not take them";
+  EXPECT_EQ(admin_get(b.admin, "/readyz").status, 200u);
+
+  enospc.stop();
+  const auto took = time_until_accepted(p, 5s);
+  ASSERT_TRUE(took) << "appends still refused 5 s after fallocate works again\n"
+                    << b.broker->process().err();
+  EXPECT_LT(*took, 2s);
+  EXPECT_TRUE(b.broker->process().wait_for_output("dispatch goes on", 1s));
+  EXPECT_EQ(verify_acked(b.endpoint, p.topic(), p.acked()), p.acked_count());
+}
+
 // ---- a read-only data directory ------------------------------------------------------------
 
 TEST(read_only, made_read_only_while_running_refuses_new_files_reads_go_on_and_rw_recovers) {
