@@ -20,8 +20,10 @@
 //   seeds grow with offsets in each queue (queue order = send order).
 // - the group's committed offset after a restart is a value the broker held during the last
 //   offset_save_window of the broker's life (kernel/offset saves the table every 5 s; see
-//   offset_save_window below), never ahead of what the consumer committed; duplicates
-//   delivered to the consumer are counted.
+//   offset_save_window below), never ahead of what the consumer committed, and exactly what
+//   it was across the final clean stop; duplicates delivered to the consumer are counted.
+// - at the end the group reads on from its committed offsets to the end of every queue: it has
+//   then received every acknowledged message, with the body that was sent.
 //
 // BERTH_BROKER_CRASH_ROUNDS sets the kills per flush mode (CI: 5, 3 under the sanitizers;
 // manual runs: 100 or more), BERTH_BROKER_CRASH_SEED replays a run (the seed is printed), and
@@ -168,6 +170,7 @@ struct figures {
   uint64_t verified = 0;
   uint64_t lost = 0;
   uint64_t lost_consumed = 0;
+  uint64_t consumed_acked = 0;  // acknowledged messages the consumer group received
   uint64_t stored_unacked = 0;
   uint64_t duplicates = 0;
   uint64_t failed_sends = 0;
@@ -550,6 +553,37 @@ listen = "{}"
     }
   }
 
+  // The consumer group reads on from its committed offsets to the end of every queue. With
+  // what its consumers read in the lives before (each started at the committed offset, which
+  // never passes what was consumed), it has then received every message stored.
+  void drain() {
+    client::pull_consumer c(consumer_options(endpoint_, group));
+    ASSERT_TRUE(c.start());
+    for (uint32_t q = 0; q < queue_count; ++q) {
+      const uint64_t end = queues_[q].verified_to;  // the max offset check_recovery read to
+      uint64_t position = queues_[q].committed_at_start.value_or(0);
+      int idle = 0;
+      while (position < end) {
+        auto pulled = c.pull(topic, q, position, 256);
+        ASSERT_TRUE(pulled) << at(q, position) << pulled.error().to_string();
+        const client::pull_result& r = pulled.value();
+        if (r.status != client::pull_status::found || r.messages.empty()) {
+          ASSERT_LT(++idle, 50) << at(q, position) << "not consumable below " << end;
+          std::this_thread::sleep_for(50ms);
+          continue;
+        }
+        for (const client::received_message& m : r.messages) {
+          if (m.queue_offset >= end) break;
+          consumed(q, m, position);
+          position = m.queue_offset + 1;
+        }
+      }
+      auto committed = c.commit(topic, q, position);
+      EXPECT_TRUE(committed) << committed.error().to_string();
+    }
+    for (const std::string& p : problems()) ADD_FAILURE() << p;
+  }
+
   // After the last round: a clean stop (SIGTERM) and restart, then every queue read from its
   // start and checked in full; the committed offsets must survive a clean stop exactly.
   void final_check() {
@@ -570,11 +604,23 @@ listen = "{}"
     for (uint32_t q = 0; q < queue_count; ++q) {
       EXPECT_EQ(queues_[q].committed_at_start, committed[q])
           << "queue " << q << ": committed offset changed across a clean stop";
+    }
+    drain();
+    for (uint32_t q = 0; q < queue_count; ++q) {
       queue_history& h = queues_[q];
+      uint64_t unconsumed = 0;
       for (const auto& [offset, ack] : h.acked) {
         ++totals_.acked;
         if (h.stored.count(offset) != 0) ++totals_.verified;
+        const auto seen = h.consumed.find(offset);
+        if (seen != h.consumed.end() && seen->second == ack.seed) {
+          ++totals_.consumed_acked;
+        } else {
+          ++unconsumed;
+        }
       }
+      EXPECT_EQ(unconsumed, 0u) << "queue " << q
+                                << ": acknowledged messages the consumer group never received";
       for (const auto& [offset, seed] : h.stored) {
         if (h.acked.count(offset) == 0) ++totals_.stored_unacked;
       }
@@ -657,7 +703,7 @@ TEST_P(broker_crash, acknowledged_messages_and_committed_offsets_survive_sigkill
   const figures& f = loop.totals();
   std::cout << "[ crash    ] berthd SIGKILL loop flush=" << flush << " seed=" << seed
             << ": rounds=" << f.rounds << " early_kills=" << f.early_kills << " acked=" << f.acked << " verified=" << f.verified
-            << " lost=" << f.lost << " stored_unacked=" << f.stored_unacked
+            << " lost=" << f.lost << " consumed=" << f.consumed_acked << " stored_unacked=" << f.stored_unacked
             << " failed_sends=" << f.failed_sends << " consumed_lost=" << f.lost_consumed
             << " duplicates=" << f.duplicates
             << " max_offset_regression=" << f.max_offset_regression << " msgs"
@@ -669,6 +715,7 @@ TEST_P(broker_crash, acknowledged_messages_and_committed_offsets_survive_sigkill
     EXPECT_EQ(f.lost_consumed, 0u);
   }
   EXPECT_EQ(f.verified + f.lost, f.acked);
+  EXPECT_EQ(f.consumed_acked, f.verified);
 }
 
 INSTANTIATE_TEST_SUITE_P(flush, broker_crash, ::testing::Values("sync", "async"),
