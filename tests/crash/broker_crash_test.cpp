@@ -5,10 +5,11 @@
 // the same data dir and port. The producers live through every round and reconnect by
 // themselves (they are held while the checker looks at a freshly recovered broker); the
 // consumer is made again for each life, as a consumer process restarted with the broker would
-// be, and starts from the group's committed offsets. Every third round also kills the next
-// start within 300 ms (loading plugins or recovering the store). After every restart, and once
-// more after a clean stop (SIGTERM) at the end, where every queue is read again from offset 0,
-// the checker asserts:
+// be, and starts from the group's committed offsets. A push_consumer (its own group, from the
+// earliest offset) also lives through every round and must resume by itself. Every third round
+// also kills the next start within 300 ms (loading plugins or recovering the store). After every
+// restart, and once more after a clean stop (SIGTERM) at the end, where every queue is read
+// again from offset 0, the checker asserts:
 //
 // - sync flush: every acknowledged message is stored at the queue offset its receipt named,
 //   with the body, queue and message id it was sent with; nothing is lost.
@@ -23,7 +24,8 @@
 //   offset_save_window below), never ahead of what the consumer committed, and exactly what
 //   it was across the final clean stop; duplicates delivered to the consumer are counted.
 // - at the end the group reads on from its committed offsets to the end of every queue: it has
-//   then received every acknowledged message, with the body that was sent.
+//   then received every acknowledged message, with the body that was sent; so has the push
+//   consumer (its duplicates are counted too).
 //
 // BERTH_BROKER_CRASH_ROUNDS sets the kills per flush mode (CI: 5, 3 under the sanitizers;
 // manual runs: 100 or more), BERTH_BROKER_CRASH_SEED replays a run (the seed is printed), and
@@ -34,6 +36,7 @@
 #include <berth/client/admin.hpp>
 #include <berth/client/producer.hpp>
 #include <berth/client/pull_consumer.hpp>
+#include <berth/client/push_consumer.hpp>
 
 #include <gtest/gtest.h>
 
@@ -60,6 +63,7 @@ using steady = std::chrono::steady_clock;
 
 constexpr std::string_view topic = "crash";
 constexpr std::string_view group = "crash-consumers";
+constexpr std::string_view push_group = "crash-push";
 constexpr uint32_t queue_count = 4;
 constexpr auto commit_interval = 200ms;  // the consumer commits its positions this often
 // kernel/broker/broker.cpp saves the offset table every 5 housekeeping ticks of 1 s (ticks are
@@ -171,6 +175,8 @@ struct figures {
   uint64_t lost = 0;
   uint64_t lost_consumed = 0;
   uint64_t consumed_acked = 0;  // acknowledged messages the consumer group received
+  uint64_t pushed_acked = 0;    // acknowledged messages the push consumer received
+  uint64_t push_duplicates = 0;
   uint64_t stored_unacked = 0;
   uint64_t duplicates = 0;
   uint64_t failed_sends = 0;
@@ -183,6 +189,7 @@ class crash_loop {
   crash_loop(std::string flush, uint64_t seed) : flush_(std::move(flush)), random_(seed) {}
   ~crash_loop() {
     if (!producer_threads_.empty()) stop_producers();
+    if (push_) push_->shutdown();
   }
   crash_loop(const crash_loop&) = delete;
   crash_loop& operator=(const crash_loop&) = delete;
@@ -242,6 +249,82 @@ listen = "{}"
     for (uint32_t q = 0; q < queue_count; ++q) {
       producer_threads_.emplace_back([this, q] { produce(*producers_[q], q); });
     }
+  }
+
+  // A push consumer of its own group, alive through every round like the producers: it must
+  // reconnect and resume by itself, and in the end have received every acknowledged message.
+  void start_push_consumer() {
+    client::push_consumer_options o;
+    o.endpoint = endpoint_;
+    o.group = std::string(push_group);
+    o.from = client::consume_from::earliest;
+    o.hold = 1000ms;
+    o.heartbeat_interval = 1000ms;
+    o.rebalance_interval = 2000ms;
+    push_ = std::make_unique<client::push_consumer>(std::move(o));
+    if (!push_->subscribe(std::string(topic))) problem("the push consumer cannot subscribe");
+    push_->on_message([this](const client::received_message& m) {
+      pushed(m);
+      return client::consume_result::success;
+    });
+    if (!push_->start()) problem("the push consumer did not start");
+  }
+
+  void pushed(const client::received_message& m) {
+    if (m.queue_id >= queue_count) {
+      problem("push consumer: a message of queue " + std::to_string(m.queue_id));
+      return;
+    }
+    const auto seed = seed_of(m, m.queue_id);
+    if (const auto* why = std::get_if<std::string>(&seed)) {
+      problem(at(m.queue_id, m.queue_offset) + "pushed: " + *why);
+      return;
+    }
+    std::lock_guard lock(push_mutex_);
+    auto& seen = push_seen_[m.queue_id];
+    const auto [it, fresh] = seen.emplace(m.queue_offset, std::get<uint64_t>(seed));
+    if (!fresh) {
+      ++push_duplicates_;
+      if (it->second != std::get<uint64_t>(seed)) {
+        problem(at(m.queue_id, m.queue_offset) + "pushed seed " +
+                std::to_string(std::get<uint64_t>(seed)) + ", seed " +
+                std::to_string(it->second) + " before (inconsistent offset)");
+      }
+    }
+  }
+
+  // Wait until the push consumer has received every offset below each queue's end; then
+  // every acknowledged message must be among them, with its seed.
+  void check_push_consumer() {
+    const auto until = steady::now() + 60s;
+    auto complete = [&] {
+      std::lock_guard lock(push_mutex_);
+      for (uint32_t q = 0; q < queue_count; ++q) {
+        if (push_seen_[q].size() < queues_[q].verified_to) return false;
+      }
+      return true;
+    };
+    while (!complete() && steady::now() < until) std::this_thread::sleep_for(50ms);
+    push_->shutdown();
+    std::lock_guard lock(push_mutex_);
+    for (uint32_t q = 0; q < queue_count; ++q) {
+      uint64_t missing = 0;
+      for (const auto& [offset, ack] : queues_[q].acked) {
+        const auto seen = push_seen_[q].find(offset);
+        if (seen != push_seen_[q].end() && seen->second == ack.seed) {
+          ++totals_.pushed_acked;
+        } else {
+          ++missing;
+        }
+      }
+      // After an async loss an offset may hold another message than the one pushed first.
+      if (totals_.lost == 0) {
+        EXPECT_EQ(missing, 0u) << "queue " << q << ": acknowledged messages the push consumer "
+                               << "never received (" << push_seen_[q].size() << " of "
+                               << queues_[q].verified_to << " offsets received)";
+      }
+    }
+    totals_.push_duplicates = push_duplicates_;
   }
 
   // Hold the producers after their current send (which fails soon once the broker is dead):
@@ -581,7 +664,6 @@ listen = "{}"
       auto committed = c.commit(topic, q, position);
       EXPECT_TRUE(committed) << committed.error().to_string();
     }
-    for (const std::string& p : problems()) ADD_FAILURE() << p;
   }
 
   // After the last round: a clean stop (SIGTERM) and restart, then every queue read from its
@@ -606,6 +688,8 @@ listen = "{}"
           << "queue " << q << ": committed offset changed across a clean stop";
     }
     drain();
+    check_push_consumer();
+    for (const std::string& p : problems()) ADD_FAILURE() << p;
     for (uint32_t q = 0; q < queue_count; ++q) {
       queue_history& h = queues_[q];
       uint64_t unconsumed = 0;
@@ -646,6 +730,10 @@ listen = "{}"
   std::atomic<bool> paused_{true};
   std::atomic<bool> done_{false};
   std::atomic<int> parked_{0};
+  std::unique_ptr<client::push_consumer> push_;
+  std::mutex push_mutex_;
+  std::array<std::map<uint64_t, uint64_t>, queue_count> push_seen_;
+  uint64_t push_duplicates_ = 0;
   std::array<queue_history, queue_count> queues_;
   figures totals_;
   std::mutex problems_mutex_;
@@ -668,6 +756,7 @@ TEST_P(broker_crash, acknowledged_messages_and_committed_offsets_survive_sigkill
   loop.create_topic();
   ASSERT_FALSE(HasFailure());
   loop.start_producers();
+  loop.start_push_consumer();
   for (uint64_t round = 1; round <= rounds; ++round) {
     const auto life = std::chrono::milliseconds(
         std::uniform_int_distribution<uint64_t>(200, max_ms)(loop.random()));
@@ -703,7 +792,8 @@ TEST_P(broker_crash, acknowledged_messages_and_committed_offsets_survive_sigkill
   const figures& f = loop.totals();
   std::cout << "[ crash    ] berthd SIGKILL loop flush=" << flush << " seed=" << seed
             << ": rounds=" << f.rounds << " early_kills=" << f.early_kills << " acked=" << f.acked << " verified=" << f.verified
-            << " lost=" << f.lost << " consumed=" << f.consumed_acked << " stored_unacked=" << f.stored_unacked
+            << " lost=" << f.lost << " consumed=" << f.consumed_acked << " pushed=" << f.pushed_acked
+            << " push_duplicates=" << f.push_duplicates << " stored_unacked=" << f.stored_unacked
             << " failed_sends=" << f.failed_sends << " consumed_lost=" << f.lost_consumed
             << " duplicates=" << f.duplicates
             << " max_offset_regression=" << f.max_offset_regression << " msgs"
