@@ -118,7 +118,6 @@ class broker {
   std::unique_ptr<transaction::transaction_service> transactions_;  // null without a store
   std::unique_ptr<pop::pop_service> pops_;         // null without a store
   executor::owner_id housekeeping_owner_ = executor::new_owner();
-  unsigned housekeeping_ticks_ = 0;
   std::vector<plugin_host::instance_ptr> started_transports_;
   std::vector<std::pair<std::string, std::string>> endpoints_;
   std::uint32_t start_failures_metric_ = 0;

@@ -1,6 +1,6 @@
 // Committed consume offsets: for each (group, topic, queue), the offset of the next message
 // the group has not consumed. Kept in memory, changed by commits and resets, written to
-// <data_dir>/config/offsets.json by save() (the broker calls it every few seconds when
+// <data_dir>/config/offsets.json by save() (the broker calls it every second when
 // something changed, and at stop), and read back by open().
 #pragma once
 
