@@ -11,6 +11,7 @@
 #include "wire_client.hpp"
 
 #include <berth/wire/bodies.hpp>
+#include <berth/wire/transaction_bodies.hpp>
 
 #include <gtest/gtest.h>
 

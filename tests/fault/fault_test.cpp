@@ -371,6 +371,70 @@ TEST(injected, enospc_on_a_consume_queue_roll_refuses_appends_as_store_full_unti
   EXPECT_EQ(verify_acked(b.endpoint, p.topic(), p.acked()), p.acked_count());
 }
 
+TEST(injected, ending_a_transaction_whose_half_cannot_be_indexed_is_answered_not_hung) {
+  std::string why;
+  const auto strace = strace_or_skip_reason(why);
+  if (!strace) GTEST_SKIP() << why;
+  temp_dir dir;
+  const fs::path data = dir.path() / "data";
+  auto b = start_broker(dir, fault_broker_config(data, "", 64));
+  ASSERT_FALSE(b.endpoint.empty()) << b.broker->process().err();
+
+  wire_client c(b.endpoint);
+  ASSERT_EQ(status_of(c.call(wire::code::topic_create, wire::topic_create_request{"orders", 1, 6})),
+            wire::status::ok);
+  const std::vector<wire::property> props{{"TRAN_MSG", "true"}, {"PGROUP", "tx-producers"}};
+  // (message id, queue offset) of an acknowledged half.
+  const auto send_half = [&]() -> std::optional<std::pair<std::string, uint64_t>> {
+    wire::message m;
+    m.topic = "orders";
+    m.queue_id = 0;
+    m.properties = props;
+    const std::string body = "half";
+    m.body = bytes_of(body);
+    const auto answer = c.call(wire::code::send, m);
+    if (!answer || header_of(*answer).status != wire::status::ok) return std::nullopt;
+    const auto result = body_of<wire::send_result>(*answer);  // views into `answer`
+    if (!result) return std::nullopt;
+    return std::make_pair(std::string(result->message_id), result->queue_offset);
+  };
+  // 64 halves fill the half topic's first queue file; the 65th needs the next one.
+  for (int i = 0; i < 64; ++i) ASSERT_TRUE(send_half()) << b.broker->process().err();
+  const fs::path half_queue = data / "store" / "consumequeue" / "RMQ_SYS_TRANS_HALF_TOPIC" / "0";
+  const auto until = std::chrono::steady_clock::now() + 5s;
+  while (!fs::exists(half_queue / "00000000000000000000") && std::chrono::steady_clock::now() < until) {
+    std::this_thread::sleep_for(20ms);
+  }
+  std::this_thread::sleep_for(200ms);  // the 64th entry dispatched
+  temp_dir trace_dir;
+  strace_injection enospc(*strace, b.broker->process().pid(), "fallocate", "ENOSPC",
+                          trace_dir.path(), half_queue / "00000000000000000064.tmp");
+  if (!enospc.attached()) {
+    GTEST_SKIP() << "needs CAP_SYS_PTRACE to attach strace to berthd: " << enospc.output();
+  }
+  const auto half = send_half();  // acknowledged: its entry is what cannot be stored
+  ASSERT_TRUE(half) << b.broker->process().err();
+  ASSERT_TRUE(b.broker->process().wait_for_output("dispatch stalled", 3s));
+
+  // Ending it waits for the half to be readable: the answer must say why it is not, at once.
+  const auto began = std::chrono::steady_clock::now();
+  const auto ended = c.call(wire::code::end_transaction,
+                            wire::end_transaction_request{"tx-producers", half->first,
+                                                          half->second,
+                                                          wire::transaction_resolution::commit,
+                                                          false},
+                            8s);
+  ASSERT_TRUE(ended) << "END_TRANSACTION not answered within 8 s\n" << b.broker->process().err();
+  EXPECT_LT(std::chrono::steady_clock::now() - began, 2s);
+  EXPECT_NE(header_of(*ended).status, wire::status::ok);
+  EXPECT_TRUE(contains(error_text(*ended), "No space left on device"))
+      << wire::name(header_of(*ended).status) << ": " << error_text(*ended);
+
+  enospc.stop();
+  EXPECT_TRUE(b.broker->process().wait_for_output("dispatch goes on", 3s))
+      << b.broker->process().err();
+}
+
 // ---- a read-only data directory ------------------------------------------------------------
 
 TEST(read_only, made_read_only_while_running_refuses_new_files_reads_go_on_and_rw_recovers) {

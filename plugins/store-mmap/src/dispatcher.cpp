@@ -57,9 +57,16 @@ void dispatcher::wake() {
   wake_cv_.notify_one();
 }
 
-void dispatcher::wait_dispatched(uint64_t end) {
+std::optional<dispatcher::stall> dispatcher::wait_dispatched(uint64_t end) {
   std::unique_lock lock(mutex_);
-  done_cv_.wait(lock, [&] { return dispatched() >= end || stopped_; });
+  while (true) {
+    done_cv_.wait(lock, [&] {
+      return dispatched() >= end || stopped_ || stalled_.load(std::memory_order_acquire);
+    });
+    if (dispatched() >= end || stopped_) return std::nullopt;
+    if (auto stuck = stalled()) return stuck;
+    // The stall cleared in between: wait on.
+  }
 }
 
 void dispatcher::run() {

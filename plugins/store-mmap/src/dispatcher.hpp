@@ -58,8 +58,9 @@ class dispatcher {
   [[nodiscard]] uint64_t dispatched() const noexcept {
     return dispatched_.load(std::memory_order_acquire);
   }
-  // Block until everything below `end` is dispatched (or the dispatcher stopped).
-  void wait_dispatched(uint64_t end);
+  // Block until everything below `end` is dispatched or the dispatcher stopped (nullopt), or
+  // until it stalls before `end` (the stall: it may last long).
+  std::optional<stall> wait_dispatched(uint64_t end);
   // Set while the last round failed; cleared by the next round that succeeds. Records written
   // meanwhile would be acknowledged yet invisible to readers: the store refuses appends.
   [[nodiscard]] std::optional<stall> stalled() const;

@@ -224,8 +224,10 @@ void mmap_store::sync() {
   const uint64_t end = log_.write_offset();
   flusher_.flush_to(end);
   dispatcher_.wake();
-  dispatcher_.wait_dispatched(end);
+  const auto stall = dispatcher_.wait_dispatched(end);
   flusher_.check_not_fenced();
+  // Not readable until the stall clears, which may take long: say why now.
+  if (stall) throw sdk::plugin_error(stall->status, stall->reason);
 }
 
 void mmap_store::append(std::span<const berth_message_view* const> messages,
