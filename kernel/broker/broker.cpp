@@ -237,9 +237,16 @@ void broker::housekeeping() {
 
 void broker::save_offsets() {
   if (!offsets_) return;
-  if (auto saved = offsets_->save(); !saved) {
-    logger()->error("cannot save the consumer offsets (kept in memory, retried): {}",
-                    saved.error().message);
+  // Retried every second: a full or read-only disk is logged when it starts, when its cause
+  // changes and when it ends, not at every retry.
+  auto saved = offsets_->save();
+  if (!saved && saved.error().message != offsets_save_failure_) {
+    offsets_save_failure_ = saved.error().message;
+    logger()->error("cannot save the consumer offsets (kept in memory, retried every second): {}",
+                    offsets_save_failure_);
+  } else if (saved && !offsets_save_failure_.empty()) {
+    offsets_save_failure_.clear();
+    logger()->info("consumer offsets saved again");
   }
 }
 

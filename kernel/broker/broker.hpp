@@ -118,6 +118,7 @@ class broker {
   std::unique_ptr<transaction::transaction_service> transactions_;  // null without a store
   std::unique_ptr<pop::pop_service> pops_;         // null without a store
   executor::owner_id housekeeping_owner_ = executor::new_owner();
+  std::string offsets_save_failure_;  // the last save's error; empty once one works
   std::vector<plugin_host::instance_ptr> started_transports_;
   std::vector<std::pair<std::string, std::string>> endpoints_;
   std::uint32_t start_failures_metric_ = 0;

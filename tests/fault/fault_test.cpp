@@ -479,12 +479,20 @@ TEST(read_only, made_read_only_while_running_refuses_new_files_reads_go_on_and_r
       wire::code::commit_offset, wire::commit_offset_request{"fault-readers", p.topic(), 0, 5});
   ASSERT_TRUE(committed);
   EXPECT_EQ(header_of(*committed).status, wire::status::ok) << error_text(*committed);
+  // offsets.json cannot be written: said once, and retried every second.
+  EXPECT_TRUE(b.broker->process().wait_for_output("cannot save the consumer offsets", 3s))
+      << b.broker->process().err();
+  std::this_thread::sleep_for(1500ms);
 
   ro.unmount();
   const auto took = time_until_accepted(p, 5s);
   ASSERT_TRUE(took) << "appends still refused 5 s after the remount\n" << b.broker->process().err();
   EXPECT_LT(*took, 1s);
   EXPECT_TRUE(b.broker->process().wait_for_output("housekeeping works again", 2s))
+      << b.broker->process().err();
+  EXPECT_TRUE(b.broker->process().wait_for_output("consumer offsets saved again", 3s))
+      << b.broker->process().err();
+  EXPECT_EQ(count_of(b.broker->process().err(), "cannot save the consumer offsets"), 1u)
       << b.broker->process().err();
   EXPECT_EQ(verify_acked(b.endpoint, p.topic(), p.acked()), p.acked_count());
 
