@@ -75,7 +75,8 @@ const bad_config kBadConfigs[] = {
      {"bad.toml:3:1: store.segmnet_size: unknown key (did you mean 'segment_size'?)"}},
     {"UnknownKeyWithoutHint", "[broker]\ncolour = \"red\"\n[store]\nplugin = \"memory\"\n",
      {"bad.toml:2:1: broker.colour: unknown key (valid keys: name, data_dir, log_level, "
-      "shutdown_timeout, auto_create_topics, default_queues, max_delay, max_reconsume)"}},
+      "shutdown_timeout, auto_create_topics, default_queues, max_delay, max_reconsume, "
+      "produce_max_pending_bytes, produce_max_pending_wait)"}},
     {"UnknownKeyInReservedPart", "[store]\nplugin = \"mmap\"\non_start_eror = \"disable\"\n",
      {"bad.toml:3:1: store.on_start_eror: unknown key (did you mean 'on_start_error'?)"}},
     {"UnknownTableWithHint", "[store]\nplugin = \"memory\"\n\n[[trasnport]]\nplugin = \"tcp\"\n",
