@@ -19,6 +19,7 @@
 #include <limits>
 #include <optional>
 #include <thread>
+#include <unordered_set>
 
 namespace berth::kernel::admin {
 namespace {
@@ -47,11 +48,15 @@ http_response plain_error(http::status status, std::string_view text) {
   return res;
 }
 
+class session;
+
 // What every connection of one server shares; outlives the io_context's handlers.
 struct shared_state {
   server_limits limits;
   request_handler handler;
   std::atomic<std::uint32_t> connections{0};
+  // The open sessions, for stop() to close; touched only on the server's thread.
+  std::unordered_set<session*> open;
 };
 
 class session : public std::enable_shared_from_this<session> {
@@ -59,11 +64,15 @@ class session : public std::enable_shared_from_this<session> {
   session(tcp::socket socket, std::shared_ptr<shared_state> state)
       : stream_(std::move(socket)), state_(std::move(state)) {
     state_->connections.fetch_add(1);
+    state_->open.insert(this);
     boost::system::error_code ec;
     const auto remote = stream_.socket().remote_endpoint(ec);
     peer_ = ec ? std::string("?") : text_of(remote);
   }
-  ~session() { state_->connections.fetch_sub(1); }
+  ~session() {
+    state_->open.erase(this);
+    state_->connections.fetch_sub(1);
+  }
   session(const session&) = delete;
   session& operator=(const session&) = delete;
 
@@ -78,6 +87,12 @@ class session : public std::enable_shared_from_this<session> {
                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
                        self->on_read(ec);
                      });
+  }
+
+  void close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.socket().close(ignored);
   }
 
  private:
@@ -125,12 +140,6 @@ class session : public std::enable_shared_from_this<session> {
                         if (ec || closing) return self->close();
                         self->read();
                       });
-  }
-
-  void close() {
-    beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    stream_.socket().close(ignored);
   }
 
   beast::tcp_stream stream_;
@@ -203,9 +212,12 @@ result<std::unique_ptr<http_server>> http_server::start(const std::string& liste
 void http_server::stop() {
   if (!impl_ || impl_->stopped) return;
   impl_->stopped = true;
+  // Sessions live on in the stopped io_context's handlers until it is destroyed: close their
+  // sockets here, so that clients see the end now.
   asio::post(impl_->io, [state = impl_.get()] {
     beast::error_code ignored;
     state->acceptor.close(ignored);
+    for (session* open : state->state->open) open->close();
     state->io.stop();
   });
   if (impl_->thread.joinable()) impl_->thread.join();

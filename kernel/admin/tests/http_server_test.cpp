@@ -13,6 +13,8 @@
 
 #include <gtest/gtest.h>
 
+#include <poll.h>
+
 #include <atomic>
 #include <chrono>
 #include <string>
@@ -56,8 +58,10 @@ class http_server_test : public ::testing::Test {
     return res;
   }
 
-  // True when the server closed `s` (a read ends with EOF or reset).
+  // True when the server closed `s` (a read ends with EOF or reset) within 5 s.
   static bool closed_by_server(tcp::socket& s) {
+    pollfd readable{s.native_handle(), POLLIN, 0};
+    if (::poll(&readable, 1, 5000) != 1) return false;
     char byte = 0;
     boost::system::error_code ec;
     s.read_some(asio::buffer(&byte, 1), ec);
@@ -156,6 +160,18 @@ TEST_F(http_server_test, stops_with_connections_open) {
   server->stop();
   EXPECT_TRUE(closed_by_server(s));
   EXPECT_THROW(connect(), boost::system::system_error);
+}
+
+// A connection the server has surely accepted (it answered on it) is closed by stop() too,
+// not left open in the stopped io_context until the server is destroyed.
+TEST_F(http_server_test, stop_closes_a_kept_alive_connection) {
+  start();
+  tcp::socket s = connect();
+  boost::beast::flat_buffer buf;
+  send(s, "GET /one HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(receive(s, buf).result(), http::status::ok);
+  server->stop();
+  EXPECT_TRUE(closed_by_server(s));
 }
 
 TEST(http_server_start, names_the_address_it_cannot_bind) {
