@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -102,9 +103,18 @@ TEST(unprivileged_broker, stores_and_serves_without_root_or_capabilities) {
   consumer_options.group = "readers";
   client::pull_consumer consumer(consumer_options);
   ASSERT_TRUE(consumer.start());
-  auto pulled = consumer.pull("orders", 0, 0, 32);
-  ASSERT_TRUE(pulled) << pulled.error().to_string();
-  EXPECT_EQ(pulled.value().messages.size(), 10u);
+  // Acknowledged messages become readable shortly after (the store's dispatcher): pull on
+  // with a long poll until all ten came.
+  size_t received = 0;
+  uint64_t offset = 0;
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (received < 10 && std::chrono::steady_clock::now() < deadline) {
+    auto pulled = consumer.pull("orders", 0, offset, 32, 1s);
+    ASSERT_TRUE(pulled) << pulled.error().to_string();
+    received += pulled.value().messages.size();
+    offset = pulled.value().next_offset;
+  }
+  EXPECT_EQ(received, 10u);
 
   // What it wrote belongs to the user it runs as, and no other user may write to it.
   struct stat data {};
