@@ -6,7 +6,7 @@
 //   a. 1,000 idle connections          b. slowloris (frames trickling in)
 //   c. a consumer that never reads     d. a producer flooding beyond the disk (BUSY)
 //
-// Each case prints one "[overload] ..." line; the figures are in /work/notes/rel-overload.md
+// Each case prints one "[overload] ..." line; the figures are in docs/reliability.md
 // style: RssAnon before -> peak -> after, the other client's p50/p99/max.
 #include "overload_fixture.hpp"
 
