@@ -300,9 +300,11 @@ berth_store_stats mmap_store::stats() {
   s.disk_full = full ? 1 : 0;
   s.queue_count = static_cast<uint32_t>(queues_.size());
   s.log_min_offset = log_.min_offset();
-  s.log_max_offset = log_.write_offset();
-  s.durable_offset = log_.durable_offset();
+  // Read in the order they advance past each other (visible <= durable <= written), so the
+  // snapshot keeps that order while appends run.
   s.visible_offset = dispatcher_.dispatched();
+  s.durable_offset = log_.durable_offset();
+  s.log_max_offset = log_.write_offset();
   s.messages_appended = messages_appended_.load(std::memory_order_relaxed);
   s.bytes_appended = bytes_appended_.load(std::memory_order_relaxed);
   const auto segments = log_.segments();
