@@ -196,9 +196,9 @@ run_row() {  # id, title, durability, kind (batched, single, rate, backlog), siz
         measure "$id" "$system" $(options "$system" "$kind" "$size" "$producers" "t$id")
       done
     fi
-    awk -v row="$id" -v system="$system" '/^VmRSS|^VmHWM/ {kb[$1] = $2}
+    awk -v row="$id" -v sys="$system" '/^VmRSS|^VmHWM/ {kb[$1] = $2}
       END {printf "{\"row\":\"%s\",\"system\":\"%s\",\"rss_kb\":%d,\"hwm_kb\":%d}\n",
-        row, system, kb["VmRSS:"], kb["VmHWM:"]}' "/proc/$server_pid/status" >> "$memory_file"
+        row, sys, kb["VmRSS:"], kb["VmHWM:"]}' "/proc/$server_pid/status" >> "$memory_file"
     stop_server
     rm -rf "$folder"
   done
@@ -219,8 +219,9 @@ header=$(jq -n \
   --arg date "$(date -u +%Y-%m-%d)" \
   --arg machine "$(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB RAM" \
   --arg filesystem "$(df -T "$dir" | awk 'NR == 2 {print $2}')" \
-  --arg berthd "$(git -C "$root" rev-parse --short HEAD)" \
-  --arg tree "$tree ($(awk -F= '/^CMAKE_BUILD_TYPE:/ {print $2}' "$tree/CMakeCache.txt"))" \
+  --arg berthd "$(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet HEAD -- \
+    kernel plugins sdk || echo " with uncommitted changes to kernel/plugins/sdk")" \
+  --arg tree "${tree#"$root"/} ($(awk -F= '/^CMAKE_BUILD_TYPE:/ {print $2}' "$tree/CMakeCache.txt"))" \
   --arg nats "$("$nats_server" --version)" \
   --arg redis "$("$redis_server" --version | awk '{print $3}')" \
   --arg libnats "$(pkg-config --modversion libnats)" \
