@@ -3,6 +3,7 @@
 #include "refusal_frame.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include <berth/wire/frame.hpp>
 
@@ -28,6 +29,11 @@ constexpr size_t first_read_buffer_size = size_t{4} << 10;
 
 // How long a clean end (TLS close_notify and its answer) may take before the socket is cut.
 constexpr std::chrono::seconds goodbye_timeout{2};
+
+// The session whose frame this thread is handing to the kernel, if any: an answer the kernel
+// sends from inside that call (an async-flush append is acknowledged there) is queued at once
+// instead of posted, and leaves with the other answers of the same read in one write.
+thread_local const session* delivering_session = nullptr;
 
 std::string ms_text(std::chrono::nanoseconds d) {
   return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(d).count()) + " ms";
@@ -167,6 +173,7 @@ void session::deliver_buffered() {
     deliver(std::span<const uint8_t>(in_.data() + in_begin_, size));
     in_begin_ += size;
   }
+  write_next();  // the answers given while delivering, together
   if (finished_ || closing_) return;
   if (in_begin_ == in_end_) {
     in_begin_ = in_end_ = 0;
@@ -217,7 +224,11 @@ void session::on_big_frame(const boost::system::error_code& ec) {
 void session::deliver(std::span<const uint8_t> frame) {
   services_.frames_in.add();
   services_.bytes_in.add(static_cast<int64_t>(frame.size()));
-  if (!finished_ && !closing_) services_.port.frame(conn_, frame);
+  if (!finished_ && !closing_) {
+    const session* outer = std::exchange(delivering_session, this);
+    services_.port.frame(conn_, frame);
+    delivering_session = outer;
+  }
   if (pending_bytes_ > services_.config.max_pending_bytes) paused_ = true;
 }
 
@@ -234,6 +245,10 @@ void session::kernel_send(void* arg, const berth_iovec* parts, uint32_t count,
   }
   out.release = release;
   out.release_arg = release_arg;
+  if (delivering_session == self) {  // on the strand, inside deliver(): written after the read
+    self->enqueue(std::move(out), false);
+    return;
+  }
   asio::post(self->strand_, [s = self->shared_from_this(), o = std::move(out)]() mutable {
     s->enqueue(std::move(o));
   });
@@ -245,14 +260,14 @@ void session::kernel_close(void* arg, berth_str reason) {
   self->shutdown(text.empty() ? "closed by the broker" : "closed by the broker: " + text);
 }
 
-void session::enqueue(outgoing out) {
+void session::enqueue(outgoing out, bool write_now) {
   if (finished_) {
     if (out.release != nullptr) out.release(out.release_arg);
     return;
   }
   pending_bytes_ += out.bytes;
   queue_.push_back(std::move(out));
-  write_next();
+  if (write_now) write_next();
 }
 
 void session::write_next() {

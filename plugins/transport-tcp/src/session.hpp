@@ -82,7 +82,8 @@ class session : public std::enable_shared_from_this<session> {
   void deliver_buffered();
   void on_big_frame(const boost::system::error_code& ec);
   void deliver(std::span<const uint8_t> frame);
-  void enqueue(outgoing out);
+  // Queue a frame to send; write_now false leaves the write to the caller (deliver_buffered).
+  void enqueue(outgoing out, bool write_now = true);
   void write_next();
   void on_written(const boost::system::error_code& ec, size_t bytes);
   // Answer a frame the kernel never sees (garbage, too large), then close.
