@@ -65,13 +65,21 @@ appender::written appender::write(std::span<const berth_message_view* const> mes
   uint64_t record_bytes = 0;
   const int64_t store_time = std::max(now_ms, last_store_time_ms_);
   last_store_time_ms_ = store_time;
+  // A batch goes to one queue as a rule: its counter is looked up again only when it changes.
+  uint64_t* next_of_queue = nullptr;
+  const berth_message_view* previous = nullptr;
   for (size_t i = 0; i < messages.size(); ++i) {
     const berth_message_view& m = *messages[i];
-    auto topic = next_offsets_.find(sdk::view(m.topic));
-    if (topic == next_offsets_.end()) {
-      topic = next_offsets_.emplace(std::string(sdk::view(m.topic)), std::map<uint32_t, uint64_t>{}).first;
+    if (previous == nullptr || m.queue_id != previous->queue_id ||
+        sdk::view(m.topic) != sdk::view(previous->topic)) {
+      auto topic = next_offsets_.find(sdk::view(m.topic));
+      if (topic == next_offsets_.end()) {
+        topic = next_offsets_.emplace(std::string(sdk::view(m.topic)), std::map<uint32_t, uint64_t>{}).first;
+      }
+      next_of_queue = &topic->second[m.queue_id];
     }
-    uint64_t& next = topic->second[m.queue_id];
+    previous = &m;
+    uint64_t& next = *next_of_queue;
     record_stamp stamp{next, 0, store_time};
     const uint64_t size = encoded_size(m);
     const uint64_t offset = log_.append(size, [&](std::span<uint8_t> out, uint64_t at) {
@@ -84,11 +92,17 @@ appender::written appender::write(std::span<const berth_message_view* const> mes
     r.queue_offset = stamp.queue_offset;
     r.log_offset = offset;
     r.store_time_ms = store_time;
-    const std::string id = sdk::make_message_id(sdk::view(m.store_host), offset);
-    std::memset(r.message_id, 0, sizeof r.message_id);
-    std::memcpy(r.message_id, id.data(), std::min(id.size(), sizeof r.message_id - 1));
+    sdk::write_message_id(id_prefix(sdk::view(m.store_host)), offset, r.message_id);
   }
   return {log_.write_offset(), record_bytes};
+}
+
+const std::string& appender::id_prefix(std::string_view store_host) {
+  if (store_host != id_host_ || id_prefix_.empty()) {
+    id_host_.assign(store_host);
+    id_prefix_ = sdk::message_id_prefix(store_host);
+  }
+  return id_prefix_;
 }
 
 }  // namespace berth::store_mmap

@@ -43,6 +43,10 @@ class appender {
   // topic -> queue id -> the next queue offset
   std::map<std::string, std::map<uint32_t, uint64_t>, std::less<>> next_offsets_;
   int64_t last_store_time_ms_ = 0;
+  // The message id's host part, for the store host it was made from (one per listener).
+  const std::string& id_prefix(std::string_view store_host);
+  std::string id_host_;
+  std::string id_prefix_;
 };
 
 }  // namespace berth::store_mmap

@@ -6,10 +6,12 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -33,7 +35,9 @@ inline void put_be(std::string& out, uint64_t value, size_t n) {
 
 }  // namespace detail
 
-inline std::string make_message_id(std::string_view store_host, uint64_t log_offset) {
+// The part of an id that names the store host (hex of address and port): the same for every
+// message a broker stores, so a store computes it once, not per message.
+inline std::string message_id_prefix(std::string_view store_host) {
   std::string id;
   id.reserve(56);
   const size_t colon = store_host.rfind(':');
@@ -58,8 +62,34 @@ inline std::string make_message_id(std::string_view store_host, uint64_t log_off
     detail::put_hex(id, v4.data(), v4.size());
   }
   detail::put_be(id, port, 4);
+  return id;
+}
+
+// The id of the message at `log_offset`, from its host's message_id_prefix().
+inline std::string message_id_with_prefix(std::string_view prefix, uint64_t log_offset) {
+  std::string id;
+  id.reserve(prefix.size() + 16);
+  id.append(prefix);
   detail::put_be(id, log_offset, 8);
   return id;
+}
+
+// The same id into a fixed buffer (an ABI result's field), NUL-terminated, cut to fit: no
+// allocation per message.
+inline void write_message_id(std::string_view prefix, uint64_t log_offset, std::span<char> out) {
+  if (out.empty()) return;
+  static constexpr char digits[] = "0123456789ABCDEF";
+  size_t n = 0;
+  const size_t room = out.size() - 1;
+  for (size_t i = 0; i < prefix.size() && n < room; ++i) out[n++] = prefix[i];
+  for (int shift = 60; shift >= 0 && n < room; shift -= 4) {
+    out[n++] = digits[(log_offset >> shift) & 0xF];
+  }
+  std::fill(out.begin() + static_cast<std::ptrdiff_t>(n), out.end(), '\0');
+}
+
+inline std::string make_message_id(std::string_view store_host, uint64_t log_offset) {
+  return message_id_with_prefix(message_id_prefix(store_host), log_offset);
 }
 
 // The log offset an id names, or nullopt when the text is not such an id.
