@@ -29,10 +29,17 @@ unique_ids::unique_ids() {
 std::string unique_ids::next() {
   const uint32_t n = ++counter_;
   const auto t = static_cast<uint64_t>(now_ms());
-  std::array<char, 33> out{};
-  std::snprintf(out.data(), out.size(), "%016llX%08X%08X", static_cast<unsigned long long>(prefix_),
-                static_cast<uint32_t>(t), n);
-  return std::string(out.data(), 32);
+  // Uppercase hex of prefix (16 digits), time (8) and counter (8), by hand: snprintf was a
+  // tenth of a producer's CPU at high rates.
+  static constexpr char digits[] = "0123456789ABCDEF";
+  std::string out(32, '0');
+  const auto put = [&](size_t at, uint64_t v, int digits_n) {
+    for (int i = digits_n - 1; i >= 0; --i, v >>= 4) out[at + static_cast<size_t>(i)] = digits[v & 0xF];
+  };
+  put(0, prefix_, 16);
+  put(16, static_cast<uint32_t>(t), 8);
+  put(24, n, 8);
+  return out;
 }
 
 int64_t now_ms() noexcept {

