@@ -61,6 +61,15 @@ struct send_op {
   send_callback done;
 };
 
+// One SEND_BATCH through its attempts.
+struct batch_op {
+  std::vector<internal::prepared_message> prepared;
+  size_t largest = 0;        // the largest body, checked against the connection's limit
+  bool needs_route = false;  // a message's queue comes from its key: the queue count is needed
+  int attempts_left = 0;
+  batch_callback done;
+};
+
 }  // namespace
 
 class producer::impl {
@@ -130,57 +139,37 @@ class producer::impl {
 
   result<std::vector<send_receipt>> send_batch(std::span<const message> messages) {
     if (conn_->on_io_thread()) return failure(internal::io_thread_refusal("SEND_BATCH"));
-    if (messages.empty()) return failure(errc::invalid_argument, "SEND_BATCH: the batch is empty");
+    auto promise = std::make_shared<std::promise<result<std::vector<send_receipt>>>>();
+    auto answer = promise->get_future();
+    send_batch_async(messages, [promise](result<std::vector<send_receipt>> r) {
+      promise->set_value(std::move(r));
+    });
+    return answer.get();
+  }
+
+  void send_batch_async(std::span<const message> messages, batch_callback done) {
+    if (messages.empty()) {
+      return done(failure(errc::invalid_argument, "SEND_BATCH: the batch is empty"));
+    }
+    auto op = std::make_shared<batch_op>();
+    op->prepared.reserve(messages.size());
     const std::string& topic = messages.front().topic;
-    std::vector<internal::prepared_message> prepared;
-    prepared.reserve(messages.size());
-    std::optional<int32_t> queue;
-    size_t largest = 0;
     for (size_t i = 0; i < messages.size(); ++i) {
       const message& m = messages[i];
-      const std::string which = "SEND_BATCH: message " + std::to_string(i) + ": ";
-      if (result<void> ok = internal::check_message(m, which); !ok) return failure(ok.error());
+      const auto which = [i] { return "SEND_BATCH: message " + std::to_string(i) + ": "; };
+      if (result<void> ok = internal::check_message(m, which()); !ok) return done(failure(ok.error()));
       if (m.topic != topic) {
-        return failure(errc::invalid_argument, which + "topic '" + m.topic +
-                                                   "' differs from the batch's '" + topic +
-                                                   "' (a batch goes to one topic)");
+        return done(failure(errc::invalid_argument, which() + "topic '" + m.topic +
+                                                         "' differs from the batch's '" + topic +
+                                                         "' (a batch goes to one topic)"));
       }
-      result<int32_t> q = queue_for_blocking(m);
-      if (!q) return failure(q.error());
-      if (queue && *queue != q.value()) {
-        return failure(errc::invalid_argument,
-                       which + "goes to queue " + std::to_string(q.value()) +
-                           ", the batch's first message to " + std::to_string(*queue) +
-                           " (a batch goes to one queue)");
-      }
-      queue = q.value();
-      largest = std::max(largest, m.body.size());
-      prepared.push_back(prepare(m));
+      if (!m.queue_id && ordering_key(m) != nullptr) op->needs_route = true;
+      op->largest = std::max(op->largest, m.body.size());
+      op->prepared.push_back(prepare(m));
     }
-    wire::send_batch_request batch;
-    batch.messages.reserve(prepared.size());
-    for (const internal::prepared_message& p : prepared) batch.messages.push_back(p.view(*queue));
-    result<internal::outgoing> out =
-        internal::encode_request(wire::code::send_batch, batch, largest);
-    if (!out) return failure(out.error());
-    for (int attempt = 0;; ++attempt) {
-      result<frame> answer = conn_->request(out.value(), options_.request_timeout);
-      if (!answer) {
-        if (attempt < options_.retries && answer.error().retriable()) {
-          backoff(answer.error(), attempt);
-          continue;
-        }
-        return failure(answer.error());
-      }
-      result<wire::send_batch_response> body =
-          internal::decode_response<wire::send_batch_response>(answer.value());
-      if (!body) return failure(body.error());
-      std::vector<send_receipt> receipts;
-      receipts.reserve(body.value().results.size());
-      for (const wire::send_result& r : body.value().results)
-        receipts.push_back(internal::to_receipt(r));
-      return receipts;
-    }
+    op->attempts_left = options_.retries;
+    op->done = std::move(done);
+    start_batch(std::move(op));
   }
 
   // ---- transactions --------------------------------------------------------------------
@@ -313,31 +302,29 @@ class producer::impl {
 
   // The queue of a sharding key from a TOPIC_DESCRIBE answer: -1 (the broker picks, and
   // may create the topic) when the topic is unknown.
-  result<int32_t> queue_from_describe(const std::string& topic, const std::string& key,
-                                      result<frame> answer) {
+  // The topic's queue count from a TOPIC_DESCRIBE answer (remembered); nullopt when the
+  // broker does not know the topic yet (then the broker picks the queue).
+  result<std::optional<uint32_t>> queues_from_describe(const std::string& topic,
+                                                       result<frame> answer) {
     if (!answer) {
       if (answer.error().code == errc::broker && answer.error().status == wire::status::no_topic) {
-        return wire::any_queue;
+        return std::optional<uint32_t>();
       }
       return failure(answer.error());
     }
     result<wire::topic_describe_response> d =
         internal::decode_response<wire::topic_describe_response>(answer.value());
     if (!d) return failure(d.error());
-    if (d.value().queues == 0) return wire::any_queue;
+    if (d.value().queues == 0) return std::optional<uint32_t>();
     remember_queues(topic, d.value().queues);
-    return shard(key, d.value().queues);
+    return std::optional<uint32_t>(d.value().queues);
   }
 
-  result<int32_t> queue_for_blocking(const message& m) {
-    if (m.queue_id) return static_cast<int32_t>(*m.queue_id);
-    const std::string* key = ordering_key(m);
-    if (key == nullptr) return wire::any_queue;
-    if (auto n = cached_queues(m.topic)) return shard(*key, *n);
-    return queue_from_describe(
-        m.topic, *key,
-        conn_->call(wire::code::topic_describe, wire::topic_describe_request{m.topic},
-                    options_.request_timeout));
+  result<int32_t> queue_from_describe(const std::string& topic, const std::string& key,
+                                      result<frame> answer) {
+    result<std::optional<uint32_t>> n = queues_from_describe(topic, std::move(answer));
+    if (!n) return failure(n.error());
+    return n.value() ? shard(key, *n.value()) : wire::any_queue;
   }
 
   void start_send(std::shared_ptr<send_op> op) {
@@ -392,8 +379,79 @@ class producer::impl {
   static std::chrono::milliseconds backoff_delay(int attempt) {
     return std::chrono::milliseconds(100 * (attempt + 1));
   }
-  static void backoff(const error& e, int attempt) {
-    if (e.code == errc::broker) std::this_thread::sleep_for(backoff_delay(attempt));
+
+  // A batch whose queue depends on a sharding key needs the topic's queue count first.
+  void start_batch(std::shared_ptr<batch_op> op) {
+    const std::string& topic = op->prepared.front().msg.topic;
+    if (!op->needs_route) return attempt_batch(std::move(op), std::nullopt);
+    if (auto n = cached_queues(topic)) return attempt_batch(std::move(op), *n);
+    conn_->async_call(wire::code::topic_describe, wire::topic_describe_request{topic},
+                      options_.request_timeout, [this, op](result<frame> answer) mutable {
+                        const std::string& t = op->prepared.front().msg.topic;
+                        result<std::optional<uint32_t>> n = queues_from_describe(t, std::move(answer));
+                        if (!n) return retry_or_fail_batch(std::move(op), n.error());
+                        attempt_batch(std::move(op), n.value());
+                      });
+  }
+
+  // Each message's queue (explicit, else its key's shard of `queues`, else the broker's
+  // choice); they must agree.
+  result<int32_t> batch_queue(const batch_op& op, std::optional<uint32_t> queues) const {
+    std::optional<int32_t> queue;
+    for (size_t i = 0; i < op.prepared.size(); ++i) {
+      const message& m = op.prepared[i].msg;
+      int32_t q = wire::any_queue;
+      if (m.queue_id) {
+        q = static_cast<int32_t>(*m.queue_id);
+      } else if (const std::string* key = ordering_key(m); key != nullptr && queues) {
+        q = shard(*key, *queues);
+      }
+      if (queue && *queue != q) {
+        return failure(errc::invalid_argument,
+                       "SEND_BATCH: message " + std::to_string(i) + ": goes to queue " +
+                           std::to_string(q) + ", the batch's first message to " +
+                           std::to_string(*queue) + " (a batch goes to one queue)");
+      }
+      queue = q;
+    }
+    return *queue;
+  }
+
+  void attempt_batch(std::shared_ptr<batch_op> op, std::optional<uint32_t> queues) {
+    result<int32_t> queue = batch_queue(*op, queues);
+    if (!queue) return op->done(failure(queue.error()));
+    wire::send_batch_request batch;
+    batch.messages.reserve(op->prepared.size());
+    for (const internal::prepared_message& p : op->prepared) batch.messages.push_back(p.view(queue.value()));
+    result<internal::outgoing> out =
+        internal::encode_request(wire::code::send_batch, batch, op->largest);
+    if (!out) return op->done(failure(out.error()));
+    conn_->async_request(std::move(out).value(), options_.request_timeout,
+                         [this, op](result<frame> answer) mutable {
+                           if (!answer) return retry_or_fail_batch(std::move(op), answer.error());
+                           result<wire::send_batch_response> body =
+                               internal::decode_response<wire::send_batch_response>(answer.value());
+                           if (!body) return op->done(failure(body.error()));
+                           std::vector<send_receipt> receipts;
+                           receipts.reserve(body.value().results.size());
+                           for (const wire::send_result& r : body.value().results) {
+                             receipts.push_back(internal::to_receipt(r));
+                           }
+                           op->done(std::move(receipts));
+                         });
+  }
+
+  void retry_or_fail_batch(std::shared_ptr<batch_op> op, const error& e) {
+    if (op->attempts_left <= 0 || !e.retriable()) return op->done(failure(e));
+    const int attempt_no = options_.retries - op->attempts_left;
+    --op->attempts_left;
+    if (e.code == errc::broker) {  // BUSY, STORE_FULL: the broker asked for patience
+      conn_->post_after(
+          backoff_delay(attempt_no), [this, op] { start_batch(op); },
+          [op] { op->done(failure(errc::closed, "the producer was shut down")); });
+      return;
+    }
+    start_batch(std::move(op));
   }
 
   void register_group() {
@@ -485,6 +543,11 @@ void producer::send_async(const message& m, send_callback done) {
   if (!impl_) return done(failure(moved_from()));
   impl_->send_async(m, wire::code::send, std::move(done));
 }
+void producer::send_batch_async(std::span<const message> messages, batch_callback done) {
+  if (!impl_) return done(failure(moved_from()));
+  impl_->send_batch_async(messages, std::move(done));
+}
+
 result<std::vector<send_receipt>> producer::send_batch(std::span<const message> messages) {
   if (!impl_) return failure(moved_from());
   return impl_->send_batch(messages);

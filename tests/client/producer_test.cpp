@@ -11,6 +11,8 @@
 
 #include <atomic>
 #include <future>
+#include <map>
+#include <mutex>
 #include <set>
 
 namespace berth::test {
@@ -164,6 +166,88 @@ TEST(client_producer, async_sends_all_complete_once) {
     for (const auto& m : msgs) bodies.insert(m.body);
   }
   EXPECT_EQ(bodies.size(), size_t{count});
+}
+
+TEST(client_producer, async_batches_each_complete_once_with_a_receipt_per_message) {
+  client_broker broker;
+  create_topic(broker.endpoint(), "abatch", 4);
+  client::producer p(producer_at(broker.endpoint()));
+  BERTH_ASSERT_OK(p.start());
+
+  // 40 batches of 8 in flight at once, one queue each in turn.
+  constexpr int batches = 40;
+  constexpr int per_batch = 8;
+  std::mutex mutex;
+  std::map<int, client::result<std::vector<client::send_receipt>>> results;
+  std::promise<void> all;
+  for (int b = 0; b < batches; ++b) {
+    std::vector<message> batch;
+    for (int i = 0; i < per_batch; ++i) {
+      message m("abatch", std::to_string(b) + ":" + std::to_string(i));
+      m.queue_id = static_cast<uint32_t>(b % 4);
+      batch.push_back(std::move(m));
+    }
+    p.send_batch_async(batch, [&, b](client::result<std::vector<client::send_receipt>> r) {
+      std::lock_guard lock(mutex);
+      EXPECT_TRUE(results.emplace(b, std::move(r)).second) << "batch " << b << " completed twice";
+      if (results.size() == batches) all.set_value();
+    });
+  }
+  ASSERT_EQ(all.get_future().wait_for(20s), std::future_status::ready);
+  std::lock_guard lock(mutex);
+  for (const auto& [b, r] : results) {
+    BERTH_ASSERT_OK(r);
+    ASSERT_EQ(r.value().size(), size_t{per_batch});
+    for (size_t i = 0; i < r.value().size(); ++i) {
+      EXPECT_EQ(r.value()[i].queue_id, static_cast<uint32_t>(b % 4));
+      EXPECT_EQ(r.value()[i].queue_offset, r.value()[0].queue_offset + i);  // together, in order
+    }
+  }
+
+  client::pull_consumer reader(reader_options(broker.endpoint()));
+  BERTH_ASSERT_OK(reader.start());
+  auto got = read_topic(reader, "abatch", batches * per_batch);
+  BERTH_ASSERT_OK(got);
+  size_t received = 0;
+  for (const auto& [q, msgs] : got.value()) received += msgs.size();
+  EXPECT_EQ(received, size_t{batches * per_batch});
+}
+
+TEST(client_producer, an_async_batch_with_a_sharding_key_goes_to_the_keys_queue) {
+  client_broker broker;
+  create_topic(broker.endpoint(), "keyed", 8);
+  client::producer p(producer_at(broker.endpoint()));
+  BERTH_ASSERT_OK(p.start());
+
+  // The queue count is not known yet: the batch asks for it first.
+  std::vector<message> batch;
+  for (int i = 0; i < 3; ++i) {
+    message m("keyed", "k" + std::to_string(i));
+    m.sharding_key = "order-17";
+    batch.push_back(std::move(m));
+  }
+  std::promise<client::result<std::vector<client::send_receipt>>> answer;
+  p.send_batch_async(batch, [&](client::result<std::vector<client::send_receipt>> r) {
+    answer.set_value(std::move(r));
+  });
+  auto future = answer.get_future();
+  ASSERT_EQ(future.wait_for(20s), std::future_status::ready);
+  auto sent = future.get();
+  BERTH_ASSERT_OK(sent);
+
+  message single("keyed", "alone");
+  single.sharding_key = "order-17";
+  auto alone = p.send(single);
+  BERTH_ASSERT_OK(alone);
+  for (const client::send_receipt& r : sent.value()) EXPECT_EQ(r.queue_id, alone.value().queue_id);
+
+  // Refused before anything is sent: answered at once, on this thread.
+  std::vector<message> mixed{message("keyed", "a"), message("other", "b")};
+  bool refused = false;
+  p.send_batch_async(mixed, [&](client::result<std::vector<client::send_receipt>> r) {
+    refused = !r && r.error().code == errc::invalid_argument;
+  });
+  EXPECT_TRUE(refused);
 }
 
 TEST(client_producer, a_sharding_key_keeps_its_messages_in_one_queue_in_order) {

@@ -151,15 +151,20 @@ void produce(const bench_options& o, unsigned index, uint32_t queue_count, int64
       }
       const int64_t start = now_ns();
       c.sent.fetch_add(count, std::memory_order_relaxed);
-      auto r = p.send_batch(batch);
-      const int64_t end = now_ns();
-      if (r) {
-        lat.record(end - start, count);
-        c.acked.fetch_add(count, std::memory_order_relaxed);
-        c.last_ack_ns.store(end, std::memory_order_relaxed);
-      } else {
-        for (uint32_t i = 0; i < count; ++i) c.error(r.error());
-      }
+      // --in-flight batches outstanding (1 with --sync).
+      win.acquire();
+      p.send_batch_async(batch, [&c, &lat, &win, start, count](
+                                    client::result<std::vector<client::send_receipt>> r) {
+        const int64_t end = now_ns();
+        if (r) {
+          lat.record(end - start, count);
+          c.acked.fetch_add(count, std::memory_order_relaxed);
+          c.last_ack_ns.store(end, std::memory_order_relaxed);
+        } else {
+          for (uint32_t i = 0; i < count; ++i) c.error(r.error());
+        }
+        win.release();
+      });
       continue;
     }
     stamp(m, o.deliver_after);

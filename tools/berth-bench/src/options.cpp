@@ -50,7 +50,8 @@ parse_outcome parse_bench_options(const std::vector<std::string>& args) {
                  "count, --duration still bounds the run)")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
-  app.add_option("--in-flight", o.in_flight, "Asynchronous sends outstanding per producer")
+  app.add_option("--in-flight", o.in_flight,
+                 "Asynchronous sends (messages, or batches with --batch) outstanding per producer")
       ->capture_default_str()
       ->check(CLI::Range(1u, 100'000u));
   app.add_flag("--sync", o.sync, "Each producer waits for every send (in-flight 1, blocking API)");

@@ -95,6 +95,7 @@ struct producer_options {
 };
 
 using send_callback = std::function<void(result<send_receipt>)>;
+using batch_callback = std::function<void(result<std::vector<send_receipt>>)>;
 
 class producer {
  public:
@@ -119,6 +120,10 @@ class producer {
   // receipt per message, in order. Each message's queue is its explicit queue, else its
   // sharding key's, else the broker's choice; they must agree.
   result<std::vector<send_receipt>> send_batch(std::span<const message> messages);
+  // The same without waiting: `done` runs exactly once, with a receipt per message (on the I/O
+  // thread; on this thread for refusals made before anything was sent). The messages are
+  // copied before it returns. Retried as send_async() is (producer_options::retries).
+  void send_batch_async(std::span<const message> messages, batch_callback done);
 
   // Send `m` as a half message of a transaction, run `local` and end the transaction by its
   // answer. Fails (errc::invalid_argument) without a producer_group, or when the half cannot be
