@@ -148,7 +148,9 @@ load_result run_load(const load_options& o, const load_role& produce, const load
   const int64_t first_consume = ctx.first_consume_ns_.load();
   const int64_t consume_start =
       first_consume == 0 ? ctx.start_ns_ : std::min(ctx.start_ns_, first_consume);
-  if (last_consume != 0) r.consume_seconds = static_cast<double>(last_consume - consume_start) / 1e9;
+  if (last_consume != 0) {
+    r.consume_seconds = static_cast<double>(last_consume - consume_start) / 1e9;
+  }
   for (auto& s : ctx.send_ack_) r.send_ack.merge(s->h);
   for (auto& s : ctx.end_to_end_) r.end_to_end.merge(s->h);
   if (ctx.ready_.load() < o.consumers) {

@@ -50,7 +50,8 @@ def system_summary($row; $system):
         ([$ok[] | select(messages($row.kind) > 0) | .server_cpu_s * 1e6 / messages($row.kind)]
          | median),
       server_rss_mib: (if $mem == null then null else $mem.rss_kb / 1024 end),
-      server_peak_rss_mib: (if $mem == null then null else $mem.hwm_kb / 1024 end)
+      server_peak_rss_mib: (if $mem == null then null else $mem.hwm_kb / 1024 end),
+      server_anon_rss_mib: (if $mem == null then null else $mem.anon_kb / 1024 end)
     };
 
 def with_ratio:
@@ -64,8 +65,12 @@ def with_ratio:
          berth_to_best_peer: (if $berth == null or $best == null or $best.v == 0 then null
                               else $berth / $best.v end)};
 
+# The 1-minute load average at the end of each run: about 2 to 3 is the benchmark alone on two
+# cores; more means other work shared the machine.
+def load_during: [$runs[] | .load_1m | select(. != null)] | {median: median, max: max};
+
 {
-  header: $header,
+  header: ($header + {load_1m: load_during}),
   rows: [$rows[] | . as $row
          | . + {systems: [("berth", "nats", "redis") as $s | system_summary($row; $s)]}
          | with_ratio],

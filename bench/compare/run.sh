@@ -44,6 +44,7 @@ fi
 build_bench_targets berthd berth-bench berth-store-mmap berth-transport-tcp nats_load redis_load
 if [[ -n ${lock_fd:-} ]]; then exec {lock_fd}>&-; fi
 
+measuring_since=$SECONDS  # the build may have waited for a lock; the figures start here
 work=$(mktemp -d "$dir/compare.XXXXXX")
 runs_file="$work/runs.jsonl" rows_file="$work/rows.jsonl" memory_file="$work/memory.jsonl"
 touch "$runs_file" "$rows_file" "$memory_file"
@@ -130,8 +131,12 @@ measure() {  # row, system, then the options: one run into runs.jsonl with the s
   fi
   jq -c --arg row "$row" --arg system "$system" \
     --argjson cpu "$(awk -v a="$before" -v b="$after" 'BEGIN {print b - a}')" \
-    '. + {row: $row, system: $system, server_cpu_s: $cpu}' <<< "$out" | tee -a "$runs_file" |
-    jq -r '"  \(.system) \(.row): produced \(.produced_msgs_per_s // 0 | round)/s, consumed \(.consumed_msgs_per_s // 0 | round)/s, server CPU \(.server_cpu_s) s, errors \(.errors // "-")"' >&2
+    --argjson load "$(cut -d' ' -f1 /proc/loadavg)" \
+    '. + {row: $row, system: $system, server_cpu_s: $cpu, load_1m: $load}' <<< "$out" |
+    tee -a "$runs_file" |
+    jq -r '"  \(.system) \(.row): produced \(.produced_msgs_per_s // 0 | round)/s, " +
+      "consumed \(.consumed_msgs_per_s // 0 | round)/s, server CPU \(.server_cpu_s) s, " +
+      "errors \(.errors // "-")"' >&2
 }
 
 options() {  # system, kind, size, producers, stream: the options of one run of a produce row
@@ -196,9 +201,12 @@ run_row() {  # id, title, durability, kind (batched, single, rate, backlog), siz
         measure "$id" "$system" $(options "$system" "$kind" "$size" "$producers" "t$id")
       done
     fi
-    awk -v row="$id" -v sys="$system" '/^VmRSS|^VmHWM/ {kb[$1] = $2}
-      END {printf "{\"row\":\"%s\",\"system\":\"%s\",\"rss_kb\":%d,\"hwm_kb\":%d}\n",
-        row, sys, kb["VmRSS:"], kb["VmHWM:"]}' "/proc/$server_pid/status" >> "$memory_file"
+    # VmRSS counts the pages of mapped files too (Berth's commit log); RssAnon is the heap.
+    awk -v row="$id" -v sys="$system" '/^VmRSS|^VmHWM|^RssAnon/ {kb[$1] = $2}
+      END {printf "{\"row\":\"%s\",\"system\":\"%s\",", row, sys
+           printf "\"rss_kb\":%d,\"hwm_kb\":%d,\"anon_kb\":%d}\n",
+             kb["VmRSS:"], kb["VmHWM:"], kb["RssAnon:"]}' "/proc/$server_pid/status" \
+      >> "$memory_file"
     stop_server
     rm -rf "$folder"
   done
@@ -227,11 +235,11 @@ header=$(jq -n \
   --arg libnats "$(pkg-config --modversion libnats)" \
   --arg hiredis "$(pkg-config --modversion hiredis)" \
   --argjson seconds "$seconds" --argjson runs "$runs" --argjson backlog "$backlog" \
-  --argjson elapsed "$((SECONDS - started))" \
+  --argjson elapsed "$((SECONDS - started))" --argjson measuring "$((SECONDS - measuring_since))" \
   '{date: $date, machine: $machine, filesystem: $filesystem, berthd_commit: $berthd,
     tree: $tree, nats_server: $nats, redis_server: $redis, libnats: $libnats,
     hiredis: $hiredis, seconds_per_run: $seconds, runs_per_row: $runs,
-    backlog_messages: $backlog, elapsed_s: $elapsed}')
+    backlog_messages: $backlog, elapsed_s: $elapsed, measuring_s: $measuring}')
 
 results="$root/bench/results"
 mkdir -p "$results"
