@@ -1,5 +1,7 @@
 #include "common.hpp"
 
+#include <berth/wire/properties.hpp>
+
 #include <unistd.h>
 
 #include <array>
@@ -90,17 +92,48 @@ result<void> check_message(const message& m, std::string_view prefix) {
   return success();
 }
 
-wire::message prepared_message::view(int32_t queue_id) const {
+send_extras extras_for(const message& m, unique_ids& ids) {
+  namespace props = wire::properties;
+  send_extras x;
+  if (!m.property(props::unique_key)) x.properties.emplace_back(props::unique_key, ids.next());
+  if (m.sharding_key) x.properties.emplace_back(props::sharding_key, *m.sharding_key);
+  if (m.delay_level) x.properties.emplace_back(props::delay_level, std::to_string(*m.delay_level));
+  if (m.deliver_at_ms) {
+    x.properties.emplace_back(props::deliver_at_ms, std::to_string(*m.deliver_at_ms));
+  }
+  if (m.message_group) x.properties.emplace_back(props::message_group, *m.message_group);
+  for (const std::string& k : m.keys) {
+    if (!x.keys.empty()) x.keys += ' ';
+    x.keys += k;
+  }
+  x.born_time_ms = now_ms();
+  return x;
+}
+
+wire::message send_view(const message& m, const send_extras& x, int32_t queue_id) {
   wire::message w;
-  w.topic = msg.topic;
+  w.topic = m.topic;
   w.queue_id = queue_id;
-  w.tags = msg.tags;
-  w.keys = keys;
-  w.properties.reserve(msg.properties.size());
-  for (const auto& [name, value] : msg.properties) w.properties.push_back({name, value});
-  w.flag = msg.flag;
-  w.born_time_ms = born_time_ms;
-  w.body = std::span(reinterpret_cast<const uint8_t*>(msg.body.data()), msg.body.size());
+  w.tags = m.tags;
+  w.keys = x.keys;
+  w.properties.reserve(m.properties.size() + x.properties.size());
+  // In place of the message's property of the same name, else after its own.
+  const auto added = [&](std::string_view name) -> const std::string* {
+    for (const auto& [n, v] : x.properties) {
+      if (n == name) return &v;
+    }
+    return nullptr;
+  };
+  for (const auto& [name, value] : m.properties) {
+    const std::string* replaced = x.properties.empty() ? nullptr : added(name);
+    w.properties.push_back({name, replaced != nullptr ? *replaced : value});
+  }
+  for (const auto& [name, value] : x.properties) {
+    if (!m.property(name)) w.properties.push_back({name, value});
+  }
+  w.flag = m.flag;
+  w.born_time_ms = x.born_time_ms;
+  w.body = std::span(reinterpret_cast<const uint8_t*>(m.body.data()), m.body.size());
   return w;
 }
 

@@ -47,14 +47,25 @@ std::vector<std::string> split_keys(std::string_view keys);
 // The client-side checks of a message to send ("message 3: ..." with a prefix).
 result<void> check_message(const message& m, std::string_view prefix = {});
 
-// A message as it goes out: its own copy with the final properties, and the joined keys, so
-// that the codec's views have something to point at while it is encoded.
-struct prepared_message {
-  message msg;
+// What the producer adds to a message as it sends it: properties from its fields (each
+// replaces a property of the same name, as message::set_property does; UNIQ_KEY only when the
+// message has none), its keys joined, its born time. Kept beside the message, so that a batch
+// is encoded from the caller's messages without copying them.
+struct send_extras {
+  std::vector<std::pair<std::string_view, std::string>> properties;
   std::string keys;
   int64_t born_time_ms = 0;
+};
+[[nodiscard]] send_extras extras_for(const message& m, unique_ids& ids);
+// The codec's view of `m` with `x`; it points into both.
+[[nodiscard]] wire::message send_view(const message& m, const send_extras& x, int32_t queue_id);
 
-  [[nodiscard]] wire::message view(int32_t queue_id) const;
+// A message kept for a later (re)encoding: its own copy and its extras.
+struct prepared_message {
+  message msg;
+  send_extras extras;
+
+  [[nodiscard]] wire::message view(int32_t queue_id) const { return send_view(msg, extras, queue_id); }
 };
 
 received_message to_received(const wire::stored_message& m);

@@ -8,6 +8,7 @@
 #include <berth/wire/transaction_bodies.hpp>
 
 #include <future>
+#include <optional>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
@@ -63,7 +64,8 @@ struct send_op {
 
 // One SEND_BATCH through its attempts.
 struct batch_op {
-  std::vector<internal::prepared_message> prepared;
+  std::optional<internal::outgoing> encoded;        // the frame, when no queue count was needed
+  std::vector<internal::prepared_message> prepared;  // else the messages, encoded once it is known
   size_t largest = 0;        // the largest body, checked against the connection's limit
   bool needs_route = false;  // a message's queue comes from its key: the queue count is needed
   int attempts_left = 0;
@@ -152,7 +154,6 @@ class producer::impl {
       return done(failure(errc::invalid_argument, "SEND_BATCH: the batch is empty"));
     }
     auto op = std::make_shared<batch_op>();
-    op->prepared.reserve(messages.size());
     const std::string& topic = messages.front().topic;
     for (size_t i = 0; i < messages.size(); ++i) {
       const message& m = messages[i];
@@ -165,7 +166,22 @@ class producer::impl {
       }
       if (!m.queue_id && ordering_key(m) != nullptr) op->needs_route = true;
       op->largest = std::max(op->largest, m.body.size());
-      op->prepared.push_back(prepare(m));
+    }
+    if (op->needs_route) {
+      // Encoded once the queue count is known: the messages are kept until then.
+      op->prepared.reserve(messages.size());
+      for (const message& m : messages) op->prepared.push_back(prepare(m));
+    } else {
+      // Encoded now, straight from the caller's messages; the frame is kept for retries.
+      std::vector<internal::send_extras> extras;
+      extras.reserve(messages.size());
+      for (const message& m : messages) extras.push_back(internal::extras_for(m, ids_));
+      result<internal::outgoing> out = encode_batch(
+          messages.size(), [&](size_t i) -> const message& { return messages[i]; },
+          [&](size_t i) -> const internal::send_extras& { return extras[i]; }, std::nullopt,
+          op->largest);
+      if (!out) return done(failure(out.error()));
+      op->encoded = std::move(out).value();
     }
     op->attempts_left = options_.retries;
     op->done = std::move(done);
@@ -263,19 +279,7 @@ class producer::impl {
   };
 
   internal::prepared_message prepare(const message& m) {
-    internal::prepared_message p;
-    p.msg = m;
-    if (!p.msg.property(props::unique_key)) p.msg.set_property(props::unique_key, ids_.next());
-    if (p.msg.sharding_key) p.msg.set_property(props::sharding_key, *p.msg.sharding_key);
-    if (m.delay_level) p.msg.set_property(props::delay_level, std::to_string(*m.delay_level));
-    if (m.deliver_at_ms) p.msg.set_property(props::deliver_at_ms, std::to_string(*m.deliver_at_ms));
-    if (p.msg.message_group) p.msg.set_property(props::message_group, *p.msg.message_group);
-    for (const std::string& k : m.keys) {
-      if (!p.keys.empty()) p.keys += ' ';
-      p.keys += k;
-    }
-    p.born_time_ms = internal::now_ms();
-    return p;
+    return internal::prepared_message{m, internal::extras_for(m, ids_)};
   }
 
   std::optional<uint32_t> cached_queues(const std::string& topic) {
@@ -394,12 +398,15 @@ class producer::impl {
                       });
   }
 
-  // Each message's queue (explicit, else its key's shard of `queues`, else the broker's
-  // choice); they must agree.
-  result<int32_t> batch_queue(const batch_op& op, std::optional<uint32_t> queues) const {
+  // The SEND_BATCH frame of messages 0..count-1 (`message_at(i)`, `extras_at(i)`), to the
+  // queue they agree on: each message's explicit queue, else its key's shard of `queues`,
+  // else the broker's choice.
+  template <class MessageAt, class ExtrasAt>
+  result<internal::outgoing> encode_batch(size_t count, MessageAt message_at, ExtrasAt extras_at,
+                                          std::optional<uint32_t> queues, size_t largest) const {
     std::optional<int32_t> queue;
-    for (size_t i = 0; i < op.prepared.size(); ++i) {
-      const message& m = op.prepared[i].msg;
+    for (size_t i = 0; i < count; ++i) {
+      const message& m = message_at(i);
       int32_t q = wire::any_queue;
       if (m.queue_id) {
         q = static_cast<int32_t>(*m.queue_id);
@@ -414,19 +421,29 @@ class producer::impl {
       }
       queue = q;
     }
-    return *queue;
+    wire::send_batch_request batch;
+    batch.messages.reserve(count);
+    for (size_t i = 0; i < count; ++i) {
+      batch.messages.push_back(internal::send_view(message_at(i), extras_at(i), *queue));
+    }
+    return internal::encode_request(wire::code::send_batch, batch, largest);
   }
 
   void attempt_batch(std::shared_ptr<batch_op> op, std::optional<uint32_t> queues) {
-    result<int32_t> queue = batch_queue(*op, queues);
-    if (!queue) return op->done(failure(queue.error()));
-    wire::send_batch_request batch;
-    batch.messages.reserve(op->prepared.size());
-    for (const internal::prepared_message& p : op->prepared) batch.messages.push_back(p.view(queue.value()));
-    result<internal::outgoing> out =
-        internal::encode_request(wire::code::send_batch, batch, op->largest);
-    if (!out) return op->done(failure(out.error()));
-    conn_->async_request(std::move(out).value(), options_.request_timeout,
+    internal::outgoing out;
+    if (op->encoded) {
+      // The last attempt may take the frame; an earlier one sends a copy.
+      out = op->attempts_left > 0 ? *op->encoded : std::move(*op->encoded);
+    } else {
+      const auto& prepared = op->prepared;
+      result<internal::outgoing> encoded = encode_batch(
+          prepared.size(), [&](size_t i) -> const message& { return prepared[i].msg; },
+          [&](size_t i) -> const internal::send_extras& { return prepared[i].extras; }, queues,
+          op->largest);
+      if (!encoded) return op->done(failure(encoded.error()));
+      out = std::move(encoded).value();
+    }
+    conn_->async_request(std::move(out), options_.request_timeout,
                          [this, op](result<frame> answer) mutable {
                            if (!answer) return retry_or_fail_batch(std::move(op), answer.error());
                            result<wire::send_batch_response> body =

@@ -131,6 +131,7 @@ void produce(const bench_options& o, unsigned index, uint32_t queue_count, int64
   }
   pacer pace(o.rate / o.producers, std::max(1.0, o.rate / o.producers / 100.0));
   client::message m(o.topic, std::string(o.size, 'x'));
+  std::vector<client::message> batch;
   window win(o.sync ? 1 : o.in_flight);
   uint32_t next_queue = index;
   uint64_t sent_here = 0;  // numbers the messages for --buckets
@@ -142,7 +143,9 @@ void produce(const bench_options& o, unsigned index, uint32_t queue_count, int64
     if (count == 0) break;
     if (o.batch > 1) {
       // SEND_BATCH goes to one queue: round-robin over them, one batch at a time.
-      std::vector<client::message> batch(count, m);
+      // The client encodes a batch before send_batch_async returns: one set of messages is
+      // stamped again for each batch.
+      if (batch.size() != count) batch.assign(count, m);
       const uint32_t queue = next_queue++ % queue_count;
       for (auto& b : batch) {
         b.queue_id = queue;
