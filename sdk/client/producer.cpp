@@ -386,8 +386,9 @@ class producer::impl {
 
   // A batch whose queue depends on a sharding key needs the topic's queue count first.
   void start_batch(std::shared_ptr<batch_op> op) {
-    const std::string& topic = op->prepared.front().msg.topic;
     if (!op->needs_route) return attempt_batch(std::move(op), std::nullopt);
+    // Only a batch that needs the queue count keeps its messages (encoded later).
+    const std::string& topic = op->prepared.front().msg.topic;
     if (auto n = cached_queues(topic)) return attempt_batch(std::move(op), *n);
     conn_->async_call(wire::code::topic_describe, wire::topic_describe_request{topic},
                       options_.request_timeout, [this, op](result<frame> answer) mutable {
